@@ -1,0 +1,181 @@
+"""Reads a case file: YAML → `Case`, with every problem named by file, field path and line.
+
+Nothing here writes anything; `load_case` either returns a fully checked case (all
+evidence files present and inside the case folder) or raises `DocgenError` listing
+every problem found."""
+from __future__ import annotations
+
+from dataclasses import dataclass
+from pathlib import Path, PurePosixPath, PureWindowsPath
+
+import yaml
+from pydantic import ValidationError
+
+from docgen.case.model import Case, EvidenceItem
+from docgen.errors import DocgenError, Problem
+
+MAX_CASE_BYTES = 2 * 1024 * 1024
+
+PER_TYPE_FIELDS = {
+    "listing_takedown": ("reason",),
+    "performance_review": ("metric", "window_days"),
+    "fund_hold": (),
+    "support_request": ("topic",),
+}
+
+
+@dataclass(frozen=True)
+class CaseFile:
+    """A validated case together with where it was read from."""
+
+    case: Case
+    path: Path  # the case file, absolute
+    folder: Path  # the case folder: evidence paths are relative to it, outputs stay in it
+
+    def evidence_path(self, ev: EvidenceItem) -> Path:
+        return (self.folder / ev.file).resolve()
+
+
+class _LineIndex:
+    """Maps a field path such as ("facts", 0, "evidence") to its line in the YAML."""
+
+    def __init__(self, root: yaml.Node | None):
+        self.root = root
+
+    def line(self, loc: tuple) -> int | None:
+        node = self.root
+        best = node.start_mark.line + 1 if node is not None else None
+        for key in loc:
+            if isinstance(node, yaml.MappingNode):
+                nxt = None
+                for k, v in node.value:
+                    if k.value == key:
+                        nxt, best = v, k.start_mark.line + 1
+                        break
+                node = nxt
+            elif isinstance(node, yaml.SequenceNode) and isinstance(key, int) and key < len(node.value):
+                node = node.value[key]
+                best = node.start_mark.line + 1
+            else:
+                node = None
+            if node is None:
+                break
+        return best
+
+
+def _field_path(loc: tuple) -> str:
+    out = ""
+    for part in loc:
+        if isinstance(part, int):
+            out += f"[{part}]"
+        else:
+            out += ("." if out else "") + str(part)
+    return out
+
+
+_FRIENDLY = {
+    "missing": "required field is missing",
+    "extra_forbidden": "unknown field (check the spelling; see `docgen new` for a skeleton)",
+    "string_type": "must be text; write IDs and numbers in quotes, e.g. \"123456789\"",
+    "string_too_short": "is blank: fill it in (or delete the line if the field is optional)",
+}
+
+
+def _pydantic_problems(err: ValidationError, file: str, lines: _LineIndex) -> list[Problem]:
+    problems = []
+    for e in err.errors(include_url=False):
+        loc = tuple(x for x in e["loc"] if not (isinstance(x, str) and x.startswith("function-")))
+        # pydantic appends the union branch ("str", "date", …) to the path; drop it
+        loc = tuple(x for x in loc if x not in ("str", "date", "int", "none", "literal[...]"))
+        msg = _FRIENDLY.get(e["type"], e["msg"])
+        if e["type"] == "value_error":
+            msg = msg.removeprefix("Value error, ")
+        problems.append(Problem(file=file, field=_field_path(loc), message=msg, line=lines.line(loc)))
+    return problems
+
+
+def _inside(folder: Path, rel: str) -> bool:
+    if PurePosixPath(rel).is_absolute() or PureWindowsPath(rel).is_absolute() or PureWindowsPath(rel).drive:
+        return False
+    target = (folder / rel).resolve()
+    return target == folder or folder in target.parents
+
+
+def _semantic_problems(case: Case, folder: Path, file: str, lines: _LineIndex) -> list[Problem]:
+    problems: list[Problem] = []
+
+    def add(loc: tuple, message: str) -> None:
+        problems.append(Problem(file=file, field=_field_path(loc), message=message, line=lines.line(loc)))
+
+    for name in PER_TYPE_FIELDS[case.case_type]:
+        if getattr(case, name) is None:
+            add((name,), f"required for case_type {case.case_type}")
+    for name in {n for ns in PER_TYPE_FIELDS.values() for n in ns} - set(PER_TYPE_FIELDS[case.case_type]):
+        if getattr(case, name) is not None:
+            add((name,), f"does not apply to case_type {case.case_type}; remove it")
+
+    if case.case_type == "fund_hold":
+        orders = [it for it in case.items if it.order]
+        if len(case.items) != 1 or len(orders) != 1:
+            add(("items",), "a fund_hold letter covers exactly one order (one `order` in one item): "
+                "Ozon rejects held orders batched into one request, write one case per order")
+
+    seen: dict[str, int] = {}
+    for i, ev in enumerate(case.evidence):
+        if ev.id in seen:
+            add(("evidence", i, "id"), f"evidence id {ev.id!r} is used twice (first at evidence[{seen[ev.id]}])")
+        seen.setdefault(ev.id, i)
+        if not _inside(folder, ev.file):
+            add(("evidence", i, "file"), "path leaves the case folder; use a path relative to the case file, "
+                "inside its folder")
+            continue
+        path = (folder / ev.file).resolve()
+        if not path.exists():
+            add(("evidence", i, "file"), f"file not found: {ev.file}")
+        elif not path.is_file():
+            add(("evidence", i, "file"), f"not a regular file: {ev.file}")
+
+    for i, fact in enumerate(case.facts):
+        for j, ref in enumerate(fact.evidence):
+            if ref not in seen:
+                add(("facts", i, "evidence", j), f"evidence id {ref!r} is not in the evidence list")
+
+    if case.previous_manifest is not None and not _inside(folder, case.previous_manifest):
+        add(("previous_manifest",), "path leaves the case folder")
+    return problems
+
+
+def load_case(path: str | Path) -> CaseFile:
+    path = Path(path)
+    shown = str(path)
+    if not path.exists():
+        raise DocgenError(Problem(shown, "", "case file not found"))
+    if not path.is_file():
+        raise DocgenError(Problem(shown, "", "not a file"))
+    raw = path.read_bytes()
+    if len(raw) > MAX_CASE_BYTES:
+        raise DocgenError(Problem(shown, "", f"case file is larger than {MAX_CASE_BYTES // 1024} KiB"))
+    try:
+        text = raw.decode("utf-8-sig")
+    except UnicodeDecodeError as e:
+        raise DocgenError(Problem(shown, "", f"not UTF-8 text (byte {e.start}); save the file as UTF-8")) from None
+    try:
+        root = yaml.compose(text, Loader=yaml.SafeLoader)
+        data = yaml.safe_load(text)
+    except yaml.YAMLError as e:
+        mark = getattr(e, "problem_mark", None)
+        line = mark.line + 1 if mark is not None else None
+        detail = getattr(e, "problem", None) or str(e)
+        raise DocgenError(Problem(shown, "", f"invalid YAML: {detail}", line)) from None
+    lines = _LineIndex(root)
+    if not isinstance(data, dict):
+        raise DocgenError(Problem(shown, "", "the case file must be a YAML mapping of fields (see `docgen new`)", 1))
+    try:
+        case = Case.model_validate(data)
+    except ValidationError as e:
+        raise DocgenError(_pydantic_problems(e, shown, lines)) from None
+    folder = path.resolve().parent
+    problems = _semantic_problems(case, folder, shown, lines)
+    if problems:
+        raise DocgenError(problems)
+    return CaseFile(case=case, path=path.resolve(), folder=folder)

@@ -1,0 +1,143 @@
+"""Typed case file. Field names and allowed values are the contract of the case YAML
+(README: "The case file"); unknown fields are errors so that a typo is never ignored."""
+from __future__ import annotations
+
+import datetime as dt
+import re
+from typing import Annotated, Literal
+
+from pydantic import BaseModel, ConfigDict, Field, Strict, field_validator, model_validator
+
+CASE_TYPES = ("listing_takedown", "performance_review", "fund_hold", "support_request")
+LANGUAGES = ("zh", "en")
+TARGETS = ("ru", "en")
+
+TAKEDOWN_REASONS = ("certificate_missing", "wrong_category", "image_rights", "description", "price", "other")
+METRICS = ("on_time_delivery", "cancellation_rate", "return_rate", "response_time", "error_index", "other")
+WINDOWS = (30, 60, 90)
+TOPICS = ("account", "orders", "payments", "payout", "listing", "logistics", "other")
+
+# IDs must be strings in YAML: an unquoted 0123 is read as a number and loses digits.
+Id = Annotated[str, Strict(), Field(min_length=1, max_length=100)]
+Text = Annotated[str, Strict(), Field(min_length=1, max_length=5000)]
+OptText = Annotated[str, Strict(), Field(max_length=5000)] | None
+
+_EMAIL = re.compile(r"^[^@\s]+@[^@\s]+\.[^@\s]+$")
+_EVIDENCE_ID = re.compile(r"^[A-Za-z][A-Za-z0-9_-]{0,31}$")
+
+
+class _Strict(BaseModel):
+    model_config = ConfigDict(extra="forbid", frozen=True)
+
+
+class Seller(_Strict):
+    name: Text
+    name_latin: OptText = None
+    shop_id: Id
+    email: OptText = None
+    signatory: OptText = None  # the person who signs for the company
+
+    @field_validator("shop_id")
+    @classmethod
+    def _digits(cls, v: str) -> str:
+        if not v.isdigit():
+            raise ValueError("shop ID must be digits only, as shown in the Ozon seller account")
+        return v
+
+    @field_validator("email")
+    @classmethod
+    def _email(cls, v: str | None) -> str | None:
+        if v is not None and not _EMAIL.match(v):
+            raise ValueError(f"not an e-mail address")
+        return v
+
+
+class Notice(_Strict):
+    date: dt.date
+    code: Id | None = None
+    text: OptText = None
+
+
+class Item(_Strict):
+    order: Id | None = None  # order / posting number
+    sku: Id | None = None
+    tracking: Id | None = None
+    amount: Id | None = None  # "3480.00 RUB": kept as the seller wrote it
+    name: OptText = None  # product name as on the product card
+    offer_id: Id | None = None  # seller's article (артикул)
+
+    @model_validator(mode="after")
+    def _order_or_sku(self) -> "Item":
+        if not self.order and not self.sku:
+            raise ValueError("each item needs an order (posting number) or a sku")
+        return self
+
+
+class Fact(_Strict):
+    date: dt.date | None = None
+    text: Text
+    text_ru: OptText = None
+    text_en: OptText = None
+    evidence: list[Id] = Field(default_factory=list)
+
+
+class EvidenceItem(_Strict):
+    id: Id
+    file: Text
+    description: Text
+    description_ru: OptText = None
+    description_en: OptText = None
+    date: dt.date | None = None
+
+    @field_validator("id")
+    @classmethod
+    def _id_shape(cls, v: str) -> str:
+        if not _EVIDENCE_ID.match(v):
+            raise ValueError("evidence id must start with a letter and hold only letters, digits, - or _ (e.g. E1)")
+        return v
+
+
+class Case(_Strict):
+    case_type: Literal["listing_takedown", "performance_review", "fund_hold", "support_request"]
+    language: Literal["zh", "en"]
+    target: Literal["ru", "en"] = "ru"
+    letter_date: dt.date | None = None  # date printed on the letter; default: today
+    reference: Id | None = None  # the agency's own case reference; default: notice code
+    seller: Seller
+    notice: Notice
+    items: list[Item] = Field(min_length=1)
+    facts: list[Fact] = Field(min_length=1)
+    evidence: list[EvidenceItem] = Field(default_factory=list)
+    request: Text
+    request_ru: OptText = None
+    request_en: OptText = None
+    appeal_round: Annotated[int, Strict(), Field(ge=1, le=20)] = 1
+    previous_manifest: OptText = None
+    # one field per case type
+    reason: Literal[TAKEDOWN_REASONS] | None = None  # type: ignore[valid-type]
+    metric: Literal[METRICS] | None = None  # type: ignore[valid-type]
+    window_days: Literal[WINDOWS] | None = None  # type: ignore[valid-type]
+    topic: Literal[TOPICS] | None = None  # type: ignore[valid-type]
+
+    # where human translations live, by target language
+    def fact_translation(self, fact: Fact) -> str | None:
+        return getattr(fact, f"text_{self.target}", None) if self.target != self.language else fact.text
+
+    def evidence_translation(self, ev: EvidenceItem) -> str | None:
+        return getattr(ev, f"description_{self.target}", None) if self.target != self.language else ev.description
+
+    def request_translation(self) -> str | None:
+        return getattr(self, f"request_{self.target}", None) if self.target != self.language else self.request
+
+    @property
+    def effective_letter_date(self) -> dt.date:
+        return self.letter_date or dt.date.today()
+
+    @property
+    def case_reference(self) -> str:
+        if self.reference:
+            return self.reference
+        if self.notice.code:
+            return self.notice.code
+        first = self.items[0]
+        return first.order or first.sku or ""

@@ -1,0 +1,93 @@
+"""Facts about one evidence file, read by streaming: memory stays flat however big it is."""
+from __future__ import annotations
+
+import hashlib
+import warnings
+from dataclasses import dataclass
+from pathlib import Path
+
+CHUNK = 1 << 20
+
+# magic bytes → kind; the extension is never trusted
+_MAGIC = (
+    (b"%PDF-", "pdf"),
+    (b"\xff\xd8\xff", "jpeg"),
+    (b"\x89PNG\r\n\x1a\n", "png"),
+    (b"PK\x03\x04", "zip"),  # also DOCX/XLSX
+    (b"GIF8", "gif"),
+    (b"RIFF", "riff"),  # WEBP and others
+)
+
+
+@dataclass(frozen=True)
+class FileFacts:
+    size: int
+    sha256: str
+    kind: str  # pdf | jpeg | png | zip | gif | riff | heic | empty | unknown
+    pages: int | None = None
+    width: int | None = None
+    height: int | None = None
+    problem: str | None = None  # unreadable, encrypted, truncated …
+
+
+def sha256_file(path: Path) -> tuple[str, int]:
+    h = hashlib.sha256()
+    size = 0
+    with open(path, "rb") as f:
+        while chunk := f.read(CHUNK):
+            h.update(chunk)
+            size += len(chunk)
+    return h.hexdigest(), size
+
+
+def sniff(head: bytes) -> str:
+    if not head:
+        return "empty"
+    for magic, kind in _MAGIC:
+        if head.startswith(magic):
+            return kind
+    if head[4:8] == b"ftyp" and head[8:12] in (b"heic", b"heix", b"mif1", b"msf1", b"hevc"):
+        return "heic"
+    return "unknown"
+
+
+def _pdf_facts(path: Path) -> tuple[int | None, str | None]:
+    from pypdf import PdfReader
+    from pypdf.errors import PdfReadError
+
+    try:
+        with warnings.catch_warnings():
+            warnings.simplefilter("ignore")
+            reader = PdfReader(str(path), strict=False)
+            if reader.is_encrypted:
+                return None, "PDF is encrypted"
+            return len(reader.pages), None
+    except (PdfReadError, ValueError, KeyError, OSError, TypeError, AttributeError) as e:
+        return None, f"PDF cannot be read ({type(e).__name__})"
+
+
+def _image_facts(path: Path) -> tuple[int | None, int | None, str | None]:
+    from PIL import Image
+
+    try:
+        with warnings.catch_warnings():
+            warnings.simplefilter("ignore")
+            # opening reads only the header: a 30000×30000 image costs nothing here
+            with Image.open(path) as im:
+                return im.width, im.height, None
+    except (OSError, ValueError, Image.DecompressionBombError) as e:
+        return None, None, f"image cannot be read ({type(e).__name__})"
+
+
+def inspect_file(path: Path) -> FileFacts:
+    digest, size = sha256_file(path)
+    with open(path, "rb") as f:
+        head = f.read(16)
+    kind = sniff(head)
+    if kind == "pdf":
+        pages, problem = _pdf_facts(path)
+        return FileFacts(size, digest, kind, pages=pages, problem=problem)
+    if kind in ("jpeg", "png"):
+        w, h, problem = _image_facts(path)
+        return FileFacts(size, digest, kind, pages=1 if problem is None else None, width=w, height=h, problem=problem)
+    return FileFacts(size, digest, kind)

@@ -1,0 +1,189 @@
+"""The document model every stage reads.
+
+Two levels:
+
+* `Letter` — the multilingual letter: an ordered list of `Segment`s (each knows its
+  text per language, where its target came from and its findings) arranged in
+  `LetterBlock`s. Rendering builds it, translation fills target texts, QA attaches
+  findings, review edits targets. Nothing downstream re-renders templates.
+* `Document` — one printable document in final form (strings, not segments): what the
+  writers (DOCX, PDF) read. `Letter.view(lang)` produces the letter part of one; the
+  evidence index and sign-off page are Documents (or parts of one) built from data.
+"""
+from __future__ import annotations
+
+import hashlib
+from dataclasses import dataclass, field
+from typing import Literal
+
+# Where a segment's target text came from.
+Origin = Literal["template", "human", "glossary", "mt", "data", "untranslated"]
+Severity = Literal["error", "warning", "info"]
+SEVERITIES: tuple[Severity, ...] = ("error", "warning", "info")
+
+
+@dataclass
+class Finding:
+    check: str
+    severity: Severity
+    where: str  # segment id, evidence id or file name
+    message: str
+    start: int | None = None  # character offsets in the target text, when known
+    end: int | None = None
+
+    def as_dict(self) -> dict:
+        d = {"check": self.check, "severity": self.severity, "where": self.where, "message": self.message}
+        if self.start is not None:
+            d["start"], d["end"] = self.start, self.end
+        return d
+
+
+@dataclass
+class Segment:
+    """One translatable unit.
+
+    `texts` maps a language code to the text in that language. Template segments have
+    every language filled by the parallel templates; seller segments start with the
+    seller's language only, and the target is added by a person (`human`), the
+    glossary or MT. `data` segments (file names, IDs) are the same in every language.
+    """
+
+    id: str
+    texts: dict[str, str]
+    source_lang: str
+    origin: Origin
+    mt_model: str | None = None
+    findings: list[Finding] = field(default_factory=list)
+
+    @property
+    def is_seller_text(self) -> bool:
+        return self.origin not in ("template", "data")
+
+    @property
+    def source(self) -> str:
+        return self.texts[self.source_lang]
+
+    def text(self, lang: str) -> str | None:
+        if self.origin == "data":
+            return self.texts[self.source_lang]
+        return self.texts.get(lang)
+
+
+BlockKind = Literal["title", "meta", "heading", "para", "item", "pagebreak"]
+
+
+@dataclass
+class LetterBlock:
+    kind: BlockKind
+    segment_ids: list[str] = field(default_factory=list)
+    label: str | None = None  # number of a list item ("1.")
+
+
+@dataclass
+class Letter:
+    case_type: str
+    source_lang: str  # the seller's language
+    target_lang: str  # the language sent to Ozon
+    segments: dict[str, Segment]
+    blocks: list[LetterBlock]
+    # strings the page furniture needs, per language (running header, page label …)
+    furniture: dict[str, dict[str, str]]
+    untranslated_mark: dict[str, str]
+
+    def seller_segments(self) -> list[Segment]:
+        return [s for s in self.segments.values() if s.is_seller_text]
+
+    def view(self, lang: str) -> list["Block"]:
+        """The letter's blocks in one language. A seller segment with no text in `lang`
+        stays visible, in its source language, behind a "needs translation" mark."""
+        out: list[Block] = []
+        for b in self.blocks:
+            if b.kind == "pagebreak":
+                out.append(PageBreak())
+                continue
+            runs = []
+            for sid in b.segment_ids:
+                seg = self.segments[sid]
+                text = seg.text(lang)
+                if text is None:
+                    runs.append(Run(f"{self.untranslated_mark[lang]} ", mark="untranslated", bold=True))
+                    runs.append(Run(seg.source, mark="untranslated"))
+                else:
+                    runs.append(Run(text))
+                runs.append(Run(" "))
+            if runs:
+                runs.pop()  # trailing separator
+            out.append(Paragraph(runs=runs, style=b.kind, label=b.label))
+        return out
+
+    def plain_text(self, lang: str) -> str:
+        """The letter's text in one language: what the sign-off page's hash covers."""
+        lines = []
+        for block in self.view(lang):
+            if isinstance(block, Paragraph):
+                lines.append((block.label + " " if block.label else "") + block.text)
+        return "\n".join(lines) + "\n"
+
+    def text_sha256(self, lang: str | None = None) -> str:
+        return hashlib.sha256(self.plain_text(lang or self.target_lang).encode("utf-8")).hexdigest()
+
+
+# ---- printable documents -------------------------------------------------------------
+
+@dataclass
+class Run:
+    text: str
+    bold: bool = False
+    mark: Literal["untranslated", "updated"] | None = None
+
+
+ParaStyle = Literal["title", "meta", "heading", "para", "item", "small", "signature", "check"]
+
+
+@dataclass
+class Paragraph:
+    runs: list[Run]
+    style: ParaStyle = "para"
+    label: str | None = None
+
+    @property
+    def text(self) -> str:
+        return "".join(r.text for r in self.runs)
+
+
+@dataclass
+class Table:
+    header: list[str]
+    rows: list[list[str]]
+    widths: list[float]  # relative column widths
+    small: bool = False
+
+
+@dataclass
+class PageBreak:
+    pass
+
+
+Block = Paragraph | Table | PageBreak
+
+
+@dataclass
+class Document:
+    """One printable document: what every writer reads."""
+
+    lang: str  # main language: sets the PDF's lang and DOCX proofing language
+    title: str
+    running_header: str
+    page_label: str  # e.g. "стр. {page} из {pages}"
+    blocks: list[Block]
+    landscape: bool = False
+
+    def plain_text(self) -> str:
+        lines: list[str] = []
+        for b in self.blocks:
+            if isinstance(b, Paragraph):
+                lines.append((b.label + " " if b.label else "") + b.text)
+            elif isinstance(b, Table):
+                lines.append(" | ".join(b.header))
+                lines.extend(" | ".join(r) for r in b.rows)
+        return "\n".join(lines) + "\n"

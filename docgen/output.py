@@ -1,0 +1,56 @@
+"""Writing an output folder all at once: everything goes into a temporary folder beside
+the target, which then replaces the target by rename. An interrupted build leaves the
+previous outputs intact, and a failed one leaves nothing behind."""
+from __future__ import annotations
+
+import json
+import os
+import shutil
+import tempfile
+from contextlib import contextmanager
+from pathlib import Path
+from typing import Iterator
+
+from docgen.errors import DocgenError, Problem
+
+MARKER = "manifest.json"  # a folder holding one was written by docgen and may be replaced
+
+
+def check_outdir(outdir: Path, case_folder: Path) -> None:
+    out = outdir.resolve()
+    if out == case_folder or out in case_folder.parents:
+        raise DocgenError(Problem(str(outdir), "-o", "the output folder would replace the case folder; "
+                                  "choose a new folder such as out/"))
+    if out.exists():
+        if not out.is_dir():
+            raise DocgenError(Problem(str(outdir), "-o", "exists and is not a folder"))
+        if any(out.iterdir()) and not (out / MARKER).is_file():
+            raise DocgenError(Problem(str(outdir), "-o", "folder exists, is not empty and was not written by "
+                                      "docgen (no manifest.json); choose another folder"))
+
+
+@contextmanager
+def staged_folder(outdir: Path) -> Iterator[Path]:
+    """Yields a temporary folder; on success it becomes `outdir` (old contents replaced)."""
+    outdir = outdir.resolve()
+    outdir.parent.mkdir(parents=True, exist_ok=True)
+    tmp = Path(tempfile.mkdtemp(prefix=f".{outdir.name}.tmp-", dir=outdir.parent))
+    try:
+        yield tmp
+    except BaseException:
+        shutil.rmtree(tmp, ignore_errors=True)
+        raise
+    old = None
+    if outdir.exists():
+        old = Path(tempfile.mkdtemp(prefix=f".{outdir.name}.old-", dir=outdir.parent))
+        os.rmdir(old)
+        os.rename(outdir, old)
+    os.rename(tmp, outdir)
+    if old is not None:
+        shutil.rmtree(old, ignore_errors=True)
+
+
+def write_json(path: Path, data) -> None:
+    tmp = path.with_name(path.name + ".part")
+    tmp.write_text(json.dumps(data, ensure_ascii=False, indent=2) + "\n", encoding="utf-8")
+    os.replace(tmp, path)

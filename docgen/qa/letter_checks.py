@@ -1,0 +1,72 @@
+"""Checks on the letter's segments."""
+from __future__ import annotations
+
+import datetime as dt
+import re
+from typing import Iterator
+
+from docgen.qa.registry import QAContext
+
+CJK = re.compile(r"[\u3000-\u303f\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff\uff00-\uffef]+")
+
+
+def untranslated(ctx: QAContext) -> Iterator[tuple]:
+    letter = ctx.letter
+    tgt = letter.target_lang
+    for seg in letter.segments.values():
+        text = seg.text(tgt)
+        if text is None:
+            yield seg.id, f"no {tgt} translation: add `{_field_hint(seg.id)}_{tgt}` to the case or install a translation model"
+            continue
+        if tgt != "zh" and seg.origin != "data":
+            m = CJK.search(text)
+            if m:
+                hint = " (add seller.name_latin)" if seg.id.startswith(("header.", "signatory", "company")) else ""
+                yield seg.id, f"Chinese characters left in the {tgt} text{hint}", m.start(), m.end()
+
+
+def _field_hint(seg_id: str) -> str:
+    if seg_id.startswith("fact."):
+        return f"facts[{int(seg_id.split('.')[1]) - 1}].text"
+    if seg_id.startswith("evidence."):
+        return "description"
+    return seg_id
+
+
+def evidence_refs(ctx: QAContext) -> Iterator[tuple]:
+    case = ctx.case_file.case
+    cited = {e for f in case.facts for e in f.evidence}
+    for i, fact in enumerate(case.facts, 1):
+        if not fact.evidence:
+            yield f"fact.{i}", "fact cites no evidence: Ozon rejects claims without proof; add an evidence id"
+    for ev in case.evidence:
+        if ev.id not in cited:
+            yield f"evidence.{ev.id}", f"evidence {ev.id} is not cited by any fact"
+
+
+# A metric window is covered when the dated material starts within this many days of
+# the window's start and ends within this many days of its end.
+WINDOW_SLACK_DAYS = 7
+
+
+def metric_window(ctx: QAContext) -> Iterator[tuple]:
+    case = ctx.case_file.case
+    if case.case_type != "performance_review" or not case.window_days:
+        return
+    end = case.notice.date
+    start = end - dt.timedelta(days=case.window_days)
+    dates = [ev.date for ev in case.evidence if ev.date] + [f.date for f in case.facts if f.date]
+    if not dates:
+        yield "evidence", f"no dated evidence: the {case.window_days}-day window {start}…{end} cannot be shown as covered"
+        return
+    lo, hi = min(dates), max(dates)
+    if lo > start + dt.timedelta(days=WINDOW_SLACK_DAYS) or hi < end - dt.timedelta(days=WINDOW_SLACK_DAYS):
+        yield "evidence", (f"evidence dates {lo}…{hi} do not span the {case.window_days}-day window "
+                           f"{start}…{end} of the metric")
+
+
+def reappeal(ctx: QAContext) -> Iterator[tuple]:
+    case = ctx.case_file.case
+    if case.appeal_round >= 2 and not case.previous_manifest:
+        yield "appeal_round", ("repeated appeal: set previous_manifest to the earlier manifest.json so docgen can "
+                               "check that the evidence is new; resubmitting unchanged material is rejected")

@@ -1,0 +1,156 @@
+"""Builds the multilingual `Letter` from a case and its parallel templates.
+
+The structure (which blocks, in which order) is decided here once for every
+language, so the seller's copy and the letter sent to Ozon always share numbering."""
+from __future__ import annotations
+
+import datetime as dt
+from typing import Any
+
+from docgen.case.loader import CaseFile
+from docgen.case.model import Case
+from docgen.model import Letter, LetterBlock, Segment
+from docgen.render.templates import TemplateSet, load_templates
+
+_ITEM_FIELDS = ("order", "sku", "offer_id", "name", "tracking", "amount")
+
+
+def seller_name(case: Case, lang: str) -> str:
+    """Chinese company names stay in the seller's copy; other languages get the Latin
+    name (a letter in Russian should not carry Chinese characters)."""
+    if lang == "zh" or not case.seller.name_latin:
+        return case.seller.name
+    return case.seller.name_latin
+
+
+def mentions_date(text: str, date: dt.date) -> bool:
+    """Whether the seller already wrote the fact's date, so the letter need not repeat it."""
+    y, m, d = date.year, date.month, date.day
+    forms = (f"{y}年{m}月{d}日", f"{m}月{d}日", date.isoformat(), f"{d:02d}.{m:02d}.{y}", f"{d}.{m}.{y}",
+             f"{y}.{m:02d}.{d:02d}", f"{y}/{m}/{d}", f"{y}/{m:02d}/{d:02d}")
+    return any(f in text for f in forms)
+
+
+def evidence_numbers(case: Case) -> dict[str, int]:
+    """Attachment numbers follow the order of the case's evidence list."""
+    return {ev.id: i + 1 for i, ev in enumerate(case.evidence)}
+
+
+class _Builder:
+    def __init__(self, case: Case):
+        self.case = case
+        self.langs = [case.target] + ([case.language] if case.language != case.target else [])
+        self.templates: dict[str, TemplateSet] = {lang: load_templates(case.case_type, lang) for lang in self.langs}
+        self.segments: dict[str, Segment] = {}
+        self.blocks: list[LetterBlock] = []
+
+    def context(self, lang: str, **extra: Any) -> dict[str, Any]:
+        c = self.case
+        ctx = {
+            "case": c, "seller": c.seller, "seller_name": seller_name(c, lang), "notice": c.notice,
+            "item": c.items[0], "items": c.items, "letter_date": c.effective_letter_date,
+            "names": self.templates[lang].plain.get("names", {}), "reference": c.case_reference,
+        }
+        ctx.update(extra)
+        return ctx
+
+    def template(self, seg_id: str, key: str, **extra: Any) -> str:
+        self.segments[seg_id] = Segment(
+            id=seg_id,
+            texts={lang: self.templates[lang].render(key, self.context(lang, **extra)) for lang in self.langs},
+            source_lang=self.case.language,
+            origin="template",
+        )
+        return seg_id
+
+    def joined(self, seg_id: str, parts: list[tuple[str, dict[str, Any]]]) -> str:
+        """A template segment made of several keys joined by the language's list separator."""
+        texts = {}
+        for lang in self.langs:
+            sep = self.templates[lang].plain.get("list_sep", "; ")
+            texts[lang] = sep.join(self.templates[lang].render(k, self.context(lang, **x)) for k, x in parts)
+        self.segments[seg_id] = Segment(id=seg_id, texts=texts, source_lang=self.case.language, origin="template")
+        return seg_id
+
+    def seller(self, seg_id: str, text: str, translation: str | None) -> str:
+        texts = {self.case.language: text}
+        origin = "untranslated"
+        if translation:
+            texts[self.case.target] = translation
+            origin = "human"
+        self.segments[seg_id] = Segment(id=seg_id, texts=texts, source_lang=self.case.language, origin=origin)
+        return seg_id
+
+    def block(self, kind: str, *seg_ids: str, label: str | None = None) -> None:
+        self.blocks.append(LetterBlock(kind=kind, segment_ids=list(seg_ids), label=label))
+
+    def build(self) -> Letter:
+        c = self.case
+        numbers = evidence_numbers(c)
+        self.block("meta", self.template("header.to", "to"))
+        self.block("meta", self.template("header.from", "from"))
+        self.block("meta", self.template("header.shop", "shop"))
+        if c.seller.email:
+            self.block("meta", self.template("header.email", "email"))
+        self.block("meta", self.template("header.date", "date"))
+        self.block("meta", self.template("header.notice", "notice"))
+        self.block("title", self.template("subject.label", "subject_label"), self.template("subject", "subject"))
+        self.block("para", self.template("greeting", "greeting"))
+        if c.appeal_round >= 2:
+            self.block("para", self.template("reappeal", "reappeal"))
+        self.block("para", self.template("intro", "intro"))
+
+        self.block("heading", self.template("items.heading", "items_heading"))
+        for i, item in enumerate(c.items, 1):
+            parts = [(f"item_{f}", {"v": getattr(item, f)}) for f in _ITEM_FIELDS if getattr(item, f)]
+            self.block("item", self.joined(f"item.{i}", parts), label=f"{i}.")
+
+        self.block("heading", self.template("facts.heading", "facts_heading"))
+        for i, fact in enumerate(c.facts, 1):
+            ids = []
+            if fact.date and not mentions_date(fact.text, fact.date):
+                ids.append(self.template(f"fact.{i}.date", "fact_date", v=fact.date))
+            ids.append(self.seller(f"fact.{i}", fact.text, c.fact_translation(fact)))
+            if fact.evidence:
+                ids.append(self.template(f"fact.{i}.refs", "fact_refs", numbers=[numbers[e] for e in fact.evidence]))
+            self.block("item", *ids, label=f"{i}.")
+
+        self.block("heading", self.template("conclusion.heading", "conclusion_heading"))
+        self.block("para", self.template("conclusion", "conclusion"))
+        self.block("heading", self.template("request.heading", "request_heading"))
+        self.block("para", self.seller("request", c.request, c.request_translation()))
+
+        if c.evidence:
+            self.block("heading", self.template("attachments.heading", "attachments_heading"))
+            for ev in c.evidence:
+                n = numbers[ev.id]
+                self.block("item",
+                           self.template(f"attachment.{n}", "attachment", n=n),
+                           self.seller(f"evidence.{ev.id}", ev.description, c.evidence_translation(ev)),
+                           self.template(f"attachment.{n}.file", "attachment_file", v=ev.file.rsplit("/", 1)[-1]))
+
+        self.block("para", self.template("closing", "closing"))
+        if c.seller.signatory:
+            self.block("para", self.template("signatory", "signatory"))
+        else:
+            self.block("para", self.template("company", "company"))
+        self.block("para", self.template("signature", "signature"))
+
+        furniture = {}
+        for lang in self.langs:
+            ts = self.templates[lang]
+            furniture[lang] = {
+                "running_header": ts.render("running_header", self.context(lang)),
+                "page_label": ts.plain.get("page_label", "{page} / {pages}"),
+                "title": ts.render("letter_title", self.context(lang)),
+            }
+        return Letter(
+            case_type=c.case_type, source_lang=c.language, target_lang=c.target,
+            segments=self.segments, blocks=self.blocks, furniture=furniture,
+            untranslated_mark={lang: self.templates[lang].render("untranslated_mark", {}) for lang in self.langs},
+        )
+
+
+def render_letter(case_file: CaseFile | Case) -> Letter:
+    case = case_file.case if isinstance(case_file, CaseFile) else case_file
+    return _Builder(case).build()

@@ -1,0 +1,122 @@
+"""Parallel letter templates: one YAML file of Jinja2 strings per language and case type.
+
+Templates run in Jinja2's sandbox with StrictUndefined. The seller's text only ever
+arrives as a variable's value, so `{{ 7*7 }}` typed in a fact stays literal."""
+from __future__ import annotations
+
+import datetime as dt
+from dataclasses import dataclass
+from functools import lru_cache
+from pathlib import Path
+from typing import Any
+
+import jinja2
+import yaml
+from jinja2 import meta
+from jinja2.sandbox import SandboxedEnvironment
+
+from docgen.errors import DocgenError, Problem
+from docgen.resources import templates_dir
+
+# Every variable a template may use. Checked when templates load, before any case
+# data is touched (the docxtpl habit: find_undeclared_variables).
+TEMPLATE_VARIABLES = frozenset({
+    "case", "seller", "seller_name", "notice", "item", "items", "names", "letter_date",
+    "reference", "title", "v", "n", "numbers",
+})
+
+# Keys that are data, not Jinja strings.
+_PLAIN_KEYS = {"date_format", "list_sep", "names", "page_label"}
+
+_EN_MONTHS = ("January", "February", "March", "April", "May", "June", "July", "August",
+              "September", "October", "November", "December")
+
+
+def format_date(value: dt.date, pattern: str) -> str:
+    return pattern.format(d=value.day, m=value.month, y=value.year, month=_EN_MONTHS[value.month - 1])
+
+
+@dataclass
+class TemplateSet:
+    """The compiled templates of one case type in one language."""
+
+    lang: str
+    case_type: str
+    files: tuple[Path, ...]
+    plain: dict[str, Any]
+    compiled: dict[str, jinja2.Template]
+
+    def keys(self) -> set[str]:
+        return set(self.compiled) | set(self.plain)
+
+    def render(self, key: str, context: dict[str, Any]) -> str:
+        try:
+            return self.compiled[key].render(context).strip()
+        except jinja2.UndefinedError as e:
+            raise DocgenError(Problem(self._file_of(key), key, f"template error: {e.message}")) from None
+        except jinja2.exceptions.SecurityError as e:
+            raise DocgenError(Problem(self._file_of(key), key, f"template not allowed: {e}")) from None
+
+    def _file_of(self, key: str) -> str:
+        return str(self.files[-1] if key in _type_keys(self.files[-1]) else self.files[0])
+
+
+@lru_cache(maxsize=64)
+def _type_keys(path: Path) -> frozenset[str]:
+    data = yaml.safe_load(path.read_text(encoding="utf-8")) or {}
+    return frozenset(data)
+
+
+def _environment(date_pattern: str) -> SandboxedEnvironment:
+    env = SandboxedEnvironment(undefined=jinja2.StrictUndefined, autoescape=False, keep_trailing_newline=False)
+    env.filters["d"] = lambda value: format_date(value, date_pattern)
+    return env
+
+
+def _read(path: Path) -> dict[str, Any]:
+    if not path.is_file():
+        raise DocgenError(Problem(str(path), "", "template file not found"))
+    try:
+        data = yaml.safe_load(path.read_text(encoding="utf-8"))
+    except yaml.YAMLError as e:
+        mark = getattr(e, "problem_mark", None)
+        raise DocgenError(Problem(str(path), "", f"invalid YAML: {getattr(e, 'problem', e)}",
+                                  mark.line + 1 if mark else None)) from None
+    if not isinstance(data, dict):
+        raise DocgenError(Problem(str(path), "", "a template file is a mapping of keys to sentences"))
+    return data
+
+
+@lru_cache(maxsize=32)
+def _load(folder: Path, case_type: str, lang: str) -> TemplateSet:
+    common_path = folder / "common" / f"{lang}.yaml"
+    type_path = folder / case_type / f"{lang}.yaml"
+    common, specific = _read(common_path), _read(type_path)
+    problems: list[Problem] = []
+    for key in set(common) & set(specific):
+        problems.append(Problem(str(type_path), key, "key is also defined in common/; use another name"))
+    plain = {k: v for k, v in common.items() if k in _PLAIN_KEYS}
+    env = _environment(plain.get("date_format", "{y}-{m:02d}-{d:02d}"))
+    compiled: dict[str, jinja2.Template] = {}
+    for path, data in ((common_path, common), (type_path, specific)):
+        for key, source in data.items():
+            if key in _PLAIN_KEYS:
+                continue
+            if not isinstance(source, str):
+                problems.append(Problem(str(path), key, "must be a string"))
+                continue
+            try:
+                unknown = meta.find_undeclared_variables(env.parse(source)) - TEMPLATE_VARIABLES
+                compiled[key] = env.from_string(source)
+            except jinja2.TemplateSyntaxError as e:
+                problems.append(Problem(str(path), key, f"template syntax error: {e.message}"))
+                continue
+            if unknown:
+                problems.append(Problem(str(path), key, f"unknown template variable(s): {', '.join(sorted(unknown))}"))
+    if problems:
+        raise DocgenError(problems)
+    return TemplateSet(lang=lang, case_type=case_type, files=(common_path, type_path), plain=plain, compiled=compiled)
+
+
+def load_templates(case_type: str, lang: str) -> TemplateSet:
+    return _load(templates_dir().resolve(), case_type, lang)

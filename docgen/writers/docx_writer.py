@@ -1,0 +1,168 @@
+"""DOCX through python-docx: A4, East Asian font set, running header, page X of Y."""
+from __future__ import annotations
+
+from pathlib import Path
+
+from docx import Document as new_docx
+from docx.enum.section import WD_ORIENT
+from docx.enum.text import WD_ALIGN_PARAGRAPH, WD_COLOR_INDEX
+from docx.oxml import OxmlElement
+from docx.oxml.ns import qn
+from docx.shared import Mm, Pt, RGBColor
+
+from docgen.model import Document, PageBreak, Paragraph, Table
+
+LATIN_FONT = "Times New Roman"  # has Cyrillic on every Word installation
+EAST_ASIA_FONT = "SimSun"  # 宋体: the standard face for formal Chinese documents
+PROOF_LANG = {"ru": "ru-RU", "en": "en-GB", "zh": "zh-CN"}
+
+_STYLE = {  # paragraph style → (size pt, bold, space after pt)
+    "title": (13, True, 8), "meta": (10.5, False, 0), "heading": (11, True, 4), "para": (10.5, False, 5),
+    "item": (10.5, False, 4), "small": (8, False, 4), "signature": (10.5, False, 6), "check": (10.5, False, 3),
+}
+
+
+def _set_fonts(rpr, lang: str) -> None:
+    fonts = rpr.find(qn("w:rFonts"))
+    if fonts is None:
+        fonts = OxmlElement("w:rFonts")
+        rpr.insert(0, fonts)
+    for attr in ("w:ascii", "w:hAnsi", "w:cs"):
+        fonts.set(qn(attr), LATIN_FONT)
+    fonts.set(qn("w:eastAsia"), EAST_ASIA_FONT)
+    lang_el = rpr.find(qn("w:lang"))
+    if lang_el is None:
+        lang_el = OxmlElement("w:lang")
+        rpr.append(lang_el)
+    lang_el.set(qn("w:val"), PROOF_LANG.get(lang, lang) if lang != "zh" else "en-GB")
+    lang_el.set(qn("w:eastAsia"), "zh-CN")
+
+
+def _field(paragraph, instr: str) -> None:
+    """A complex field (PAGE, NUMPAGES) that Word and LibreOffice update on open."""
+    run = paragraph.add_run()
+    for kind, text in (("begin", None), (None, instr), ("separate", None), (None, "1"), ("end", None)):
+        if kind:
+            el = OxmlElement("w:fldChar")
+            el.set(qn("w:fldCharType"), kind)
+            if kind == "begin":
+                el.set(qn("w:dirty"), "true")
+            run._r.append(el)
+        elif text == instr:
+            el = OxmlElement("w:instrText")
+            el.set(qn("xml:space"), "preserve")
+            el.text = f" {instr} "
+            run._r.append(el)
+        else:
+            el = OxmlElement("w:t")
+            el.text = text
+            run._r.append(el)
+            run = paragraph.add_run()
+
+
+def _page_label(paragraph, label: str) -> None:
+    rest = label
+    while rest:
+        if rest.startswith("{pages}"):
+            _field(paragraph, "NUMPAGES")
+            rest = rest[7:]
+        elif rest.startswith("{page}"):
+            _field(paragraph, "PAGE")
+            rest = rest[6:]
+        else:
+            nxt = min((i for i in (rest.find("{page}"), rest.find("{pages}")) if i >= 0), default=len(rest))
+            paragraph.add_run(rest[:nxt])
+            rest = rest[nxt:]
+
+
+def _cant_split(row) -> None:
+    tr_pr = row._tr.get_or_add_trPr()
+    el = OxmlElement("w:cantSplit")
+    tr_pr.append(el)
+
+
+def _repeat_header(row) -> None:
+    tr_pr = row._tr.get_or_add_trPr()
+    el = OxmlElement("w:tblHeader")
+    tr_pr.append(el)
+
+
+def write(doc: Document, path: Path) -> None:
+    d = new_docx()
+    d.core_properties.title = doc.title
+    d.core_properties.language = PROOF_LANG.get(doc.lang, doc.lang)
+    d.core_properties.author = "docgen"
+    normal = d.styles["Normal"]
+    normal.font.name = LATIN_FONT
+    normal.font.size = Pt(10.5)
+    _set_fonts(normal.element.get_or_add_rPr(), doc.lang)
+
+    section = d.sections[0]
+    section.page_width, section.page_height = Mm(210), Mm(297)
+    if doc.landscape:
+        section.orientation = WD_ORIENT.LANDSCAPE
+        section.page_width, section.page_height = Mm(297), Mm(210)
+    section.left_margin, section.right_margin = Mm(20), Mm(18)
+    section.top_margin, section.bottom_margin = Mm(20), Mm(20)
+    usable_mm = (297 if doc.landscape else 210) - 38
+
+    header = section.header.paragraphs[0]
+    header.alignment = WD_ALIGN_PARAGRAPH.RIGHT
+    hr = header.add_run(doc.running_header)
+    hr.font.size, hr.font.color.rgb = Pt(8), RGBColor(0x55, 0x55, 0x55)
+    footer = section.footer.paragraphs[0]
+    footer.alignment = WD_ALIGN_PARAGRAPH.CENTER
+    _page_label(footer, doc.page_label)
+    for r in footer.runs:
+        r.font.size = Pt(8)
+
+    body_started = False
+    pending_break = False
+    for block in doc.blocks:
+        if isinstance(block, PageBreak):
+            pending_break = True
+            continue
+        if pending_break and body_started:
+            d.add_page_break()
+        pending_break = False
+        body_started = True
+        if isinstance(block, Paragraph):
+            size, bold, after = _STYLE.get(block.style, _STYLE["para"])
+            p = d.add_paragraph()
+            p.paragraph_format.space_after = Pt(after)
+            if block.style == "item":
+                p.paragraph_format.left_indent = Mm(7)
+                p.paragraph_format.first_line_indent = Mm(-7)
+            if block.label:
+                lr = p.add_run(block.label + "\u00a0")
+                lr.font.size, lr.bold = Pt(size), bold
+            for run in block.runs:
+                r = p.add_run(run.text)
+                r.font.size = Pt(size)
+                r.bold = bold or run.bold
+                if run.mark == "untranslated":
+                    r.font.highlight_color = WD_COLOR_INDEX.YELLOW
+        elif isinstance(block, Table):
+            total = sum(block.widths)
+            t = d.add_table(rows=1, cols=len(block.header))
+            t.style = "Table Grid"
+            t.autofit = False
+            widths = [Mm(usable_mm * w / total) for w in block.widths]
+            size = Pt(7.5 if block.small else 9.5)
+            for i, text in enumerate(block.header):
+                cell = t.rows[0].cells[i]
+                cell.width = widths[i]
+                run = cell.paragraphs[0].add_run(text)
+                run.bold, run.font.size = True, size
+            _repeat_header(t.rows[0])
+            _cant_split(t.rows[0])
+            for row in block.rows:
+                cells = t.add_row().cells
+                for i, text in enumerate(row):
+                    cells[i].width = widths[i]
+                    cells[i].paragraphs[0].add_run(text).font.size = size
+                _cant_split(t.rows[-1])
+            for i, col in enumerate(t.columns):
+                col.width = widths[i]
+            d.add_paragraph()
+    d.save(str(path))

@@ -1,0 +1,137 @@
+"""PDF through WeasyPrint: A4, running header, «стр. X из Y», Noto fonts embedded."""
+from __future__ import annotations
+
+import html
+import logging
+from pathlib import Path
+
+from docgen.model import Document, PageBreak, Paragraph, Run, Table
+from docgen.writers.scripts import split_cjk
+
+HTML_LANG = {"ru": "ru", "en": "en", "zh": "zh-CN"}
+
+CSS = """
+@page {
+  size: A4 %(orientation)s;
+  margin: 20mm 18mm 20mm 20mm;
+  @top-right { content: %(header)s; font-size: 8pt; color: #555; }
+  @bottom-center { content: %(page_label)s; font-size: 8pt; color: #555; }
+}
+html { font-family: "Noto Sans", "Noto Sans CJK SC", sans-serif; font-size: 10.5pt; line-height: 1.4; }
+:lang(zh) { font-family: "Noto Sans CJK SC", "Noto Sans", sans-serif; }
+p { margin: 0 0 5pt 0; }
+p.title { font-size: 13pt; font-weight: bold; margin: 10pt 0 8pt 0; }
+p.meta { margin: 0 0 1pt 0; }
+p.heading { font-weight: bold; font-size: 11pt; margin: 10pt 0 4pt 0; }
+p.item { padding-left: 7mm; text-indent: -7mm; }
+p.small { font-size: 8pt; color: #333; }
+p.signature { margin-top: 9pt; }
+p.check { margin-left: 2mm; }
+.untranslated { background: #fff1a8; }
+table { border-collapse: collapse; width: 100%%; margin: 4pt 0 8pt 0; table-layout: fixed; }
+table.small { font-size: 7.5pt; }
+th, td { border: 0.5pt solid #444; padding: 2pt 3pt; vertical-align: top; overflow-wrap: anywhere; }
+th { background: #eee; text-align: left; }
+tr { page-break-inside: avoid; }
+.pagebreak { page-break-before: always; }
+"""
+
+
+def css_string(text: str) -> str:
+    """A CSS string literal that no input can break out of: every character outside
+    a safe set is written as a hex escape."""
+    out = []
+    for ch in text:
+        if ch.isalnum() or ch in " .,:;·/()-_№":
+            out.append(ch)
+        else:
+            out.append(f"\\{ord(ch):x} ")
+    return '"' + "".join(out) + '"'
+
+
+def _page_label_css(label: str) -> str:
+    parts = []
+    rest = label
+    while rest:
+        for token, counter in (("{page}", "counter(page)"), ("{pages}", "counter(pages)")):
+            if rest.startswith(token):
+                parts.append(counter)
+                rest = rest[len(token):]
+                break
+        else:
+            nxt = min((i for i in (rest.find("{page}"), rest.find("{pages}")) if i >= 0), default=len(rest))
+            parts.append(css_string(rest[:nxt]))
+            rest = rest[nxt:]
+    return " ".join(parts)
+
+
+def _inline(text: str) -> str:
+    out = []
+    for piece, is_cjk in split_cjk(text):
+        esc = html.escape(piece, quote=True)
+        out.append(f'<span lang="zh-CN">{esc}</span>' if is_cjk else esc)
+    return "".join(out)
+
+
+def _run(run: Run) -> str:
+    body = _inline(run.text)
+    if run.bold:
+        body = f"<b>{body}</b>"
+    if run.mark:
+        body = f'<span class="{run.mark}">{body}</span>'
+    return body
+
+
+def to_html(doc: Document) -> str:
+    css = CSS % {
+        "orientation": "landscape" if doc.landscape else "portrait",
+        "header": css_string(doc.running_header),
+        "page_label": _page_label_css(doc.page_label),
+    }
+    body: list[str] = []
+    pending_break = False
+    for block in doc.blocks:
+        if isinstance(block, PageBreak):
+            pending_break = True
+            continue
+        brk = ' pagebreak' if pending_break else ''
+        pending_break = False
+        if isinstance(block, Paragraph):
+            label = f"{html.escape(block.label)}&#160;" if block.label else ""
+            body.append(f'<p class="{block.style}{brk}">{label}{"".join(_run(r) for r in block.runs)}</p>')
+        elif isinstance(block, Table):
+            total = sum(block.widths)
+            cols = "".join(f'<col style="width:{w / total * 100:.2f}%">' for w in block.widths)
+            head = "".join(f"<th>{_inline(h)}</th>" for h in block.header)
+            rows = "".join("<tr>" + "".join(f"<td>{_inline(c)}</td>" for c in row) + "</tr>" for row in block.rows)
+            cls = "small" if block.small else ""
+            body.append(f'<table class="{cls}{brk}"><colgroup>{cols}</colgroup><thead><tr>{head}</tr></thead>'
+                        f"<tbody>{rows}</tbody></table>")
+    lang = HTML_LANG.get(doc.lang, doc.lang)
+    return (f'<!DOCTYPE html><html lang="{lang}"><head><meta charset="utf-8">'
+            f"<title>{html.escape(doc.title)}</title><style>{css}</style></head>"
+            f"<body>{''.join(body)}</body></html>")
+
+
+class _GlyphWarnings(logging.Handler):
+    def __init__(self) -> None:
+        super().__init__(logging.WARNING)
+        self.messages: list[str] = []
+
+    def emit(self, record: logging.LogRecord) -> None:
+        self.messages.append(record.getMessage())
+
+
+def write(doc: Document, path: Path) -> None:
+    import weasyprint
+
+    handler = _GlyphWarnings()
+    logger = logging.getLogger("weasyprint")
+    logger.addHandler(handler)
+    try:
+        weasyprint.HTML(string=to_html(doc)).write_pdf(str(path), pdf_identifier=b"docgen", uncompressed_pdf=False)
+    finally:
+        logger.removeHandler(handler)
+    missing = [m for m in handler.messages if "glyph" in m.lower() or "font" in m.lower()]
+    if missing:
+        raise RuntimeError(f"{path.name}: fonts are missing ({missing[0]}); run ./scripts/setup to install them")
