@@ -16,7 +16,8 @@ def untranslated(ctx: QAContext) -> Iterator[tuple]:
     for seg in letter.segments.values():
         text = seg.text(tgt)
         if text is None:
-            yield seg.id, f"no {tgt} translation: add `{_field_hint(seg.id)}_{tgt}` to the case or install a translation model"
+            field = _source_field(ctx, seg.id)
+            yield seg.id, f"no {tgt} translation: add `{field}_{tgt}` to the case or install a translation model"
             continue
         if tgt != "zh" and seg.origin != "data":
             m = CJK.search(text)
@@ -25,11 +26,13 @@ def untranslated(ctx: QAContext) -> Iterator[tuple]:
                 yield seg.id, f"Chinese characters left in the {tgt} text{hint}", m.start(), m.end()
 
 
-def _field_hint(seg_id: str) -> str:
+def _source_field(ctx: QAContext, seg_id: str) -> str:
+    """The case field a seller segment came from, for the hint in a finding."""
     if seg_id.startswith("fact."):
         return f"facts[{int(seg_id.split('.')[1]) - 1}].text"
     if seg_id.startswith("evidence."):
-        return "description"
+        ids = [ev.id for ev in ctx.case_file.case.evidence]
+        return f"evidence[{ids.index(seg_id.split('.', 1)[1])}].description"
     return seg_id
 
 

@@ -1,0 +1,71 @@
+"""Shared fixtures. No test reaches the network: sockets may only connect to loopback."""
+from __future__ import annotations
+
+import shutil
+import socket
+import subprocess
+from pathlib import Path
+
+import pytest
+
+ROOT = Path(__file__).resolve().parent.parent
+SAMPLES = ROOT / "samples"
+SAMPLE_NAMES = sorted(p.name for p in SAMPLES.iterdir() if (p / "case.yaml").is_file())
+
+
+@pytest.fixture(autouse=True, scope="session")
+def _no_network():
+    real_connect = socket.socket.connect
+
+    def guarded(self, address):
+        host = address[0] if isinstance(address, tuple) else address
+        if isinstance(host, str) and (host.startswith("127.") or host in ("localhost", "::1") or host.startswith("/")):
+            return real_connect(self, address)
+        raise OSError(f"test tried to reach the network: {address!r}")
+
+    socket.socket.connect = guarded
+    yield
+    socket.socket.connect = real_connect
+
+
+def copy_sample(name: str, dest: Path) -> Path:
+    """A private copy of a sample case folder; returns its case.yaml."""
+    target = dest / name
+    shutil.copytree(SAMPLES / name, target, ignore=shutil.ignore_patterns("out"))
+    return target / "case.yaml"
+
+
+def pdf_text(path: Path) -> str:
+    return subprocess.run(["pdftotext", "-enc", "UTF-8", str(path), "-"], check=True,
+                          capture_output=True, text=True).stdout
+
+
+def docx_text(path: Path) -> str:
+    """Paragraphs and table rows in document order, one per line."""
+    import docx
+    from docx.table import Table
+    from docx.text.paragraph import Paragraph
+
+    d = docx.Document(str(path))
+    lines = []
+    for el in d.element.body.iterchildren():
+        if el.tag.endswith("}p"):
+            lines.append(Paragraph(el, d).text)
+        elif el.tag.endswith("}tbl"):
+            for row in Table(el, d).rows:
+                lines.append(" | ".join(c.text for c in row.cells))
+    return "\n".join(lines)
+
+
+@pytest.fixture(scope="session")
+def built_samples(tmp_path_factory):
+    """Every sample built once per session into a private copy: name → BuildResult."""
+    from docgen import build
+
+    base = tmp_path_factory.mktemp("samples")
+    return {name: build(copy_sample(name, base)) for name in SAMPLE_NAMES}
+
+
+@pytest.fixture
+def fund_hold_case(tmp_path) -> Path:
+    return copy_sample("fund-hold", tmp_path)

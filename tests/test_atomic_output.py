@@ -1,0 +1,42 @@
+"""Outputs are replaced all at once; a failed build leaves the previous outputs intact."""
+from __future__ import annotations
+
+import pytest
+
+from docgen import BuildOptions, DocgenError, build
+from docgen.writers import WRITERS
+
+
+def test_interrupted_build_keeps_previous_outputs(fund_hold_case, monkeypatch):
+    first = build(fund_hold_case)
+    before = {p.name: p.read_bytes() for p in first.outdir.iterdir()}
+
+    def exploding(doc, path):
+        path.write_bytes(b"half")
+        raise KeyboardInterrupt
+
+    monkeypatch.setitem(WRITERS, "pdf", exploding)
+    with pytest.raises(KeyboardInterrupt):
+        build(fund_hold_case)
+    after = {p.name: p.read_bytes() for p in first.outdir.iterdir()}
+    assert after == before
+    leftovers = [p.name for p in fund_hold_case.parent.iterdir() if p.name.startswith(".out")]
+    assert leftovers == []
+
+
+def test_rebuild_replaces_outputs(fund_hold_case):
+    r1 = build(fund_hold_case)
+    (r1.outdir / "stale.txt").write_text("old")
+    r2 = build(fund_hold_case)
+    assert not (r2.outdir / "stale.txt").exists() and (r2.outdir / "letter.ru.pdf").is_file()
+
+
+def test_refuses_to_replace_case_folder_or_foreign_folder(fund_hold_case, tmp_path):
+    with pytest.raises(DocgenError, match="replace the case folder"):
+        build(fund_hold_case, BuildOptions(outdir=fund_hold_case.parent))
+    with pytest.raises(DocgenError, match="replace the case folder"):
+        build(fund_hold_case, BuildOptions(outdir=tmp_path))
+    foreign = fund_hold_case.parent / "evidence"
+    with pytest.raises(DocgenError, match="not written by docgen"):
+        build(fund_hold_case, BuildOptions(outdir=foreign))
+    assert (foreign / "tracking.pdf").is_file()

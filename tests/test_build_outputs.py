@@ -1,0 +1,150 @@
+"""What `docgen build` writes, read back: DOCX text, PDF text and fonts, JSON."""
+from __future__ import annotations
+
+import hashlib
+import json
+import re
+import subprocess
+
+import docx
+import pytest
+from docx.oxml.ns import qn
+from pypdf import PdfReader
+
+from tests.conftest import SAMPLE_NAMES, docx_text, pdf_text
+
+EXPECTED_FILES = {"letter.ru.docx", "letter.ru.pdf", "evidence-index.docx", "evidence-index.pdf",
+                  "evidence-index.json", "qa.json", "manifest.json"}
+
+
+@pytest.mark.parametrize("name", SAMPLE_NAMES)
+def test_every_output_written(built_samples, name):
+    r = built_samples[name]
+    lang = r.letter.source_lang
+    names = {p.name for p in r.outdir.iterdir()}
+    assert names == EXPECTED_FILES | {f"letter.{lang}.docx", f"letter.{lang}.pdf"}
+
+
+def test_fund_hold_letter_ru_content(built_samples):
+    r = built_samples["fund-hold"]
+    for text in (docx_text(r.outdir / "letter.ru.docx"), pdf_text(r.outdir / "letter.ru.pdf")):
+        flat = " ".join(text.split())
+        assert "От: Shenzhen Example Technology Co., Ltd." in flat
+        assert "ID магазина: 123456789" in flat
+        assert "Дата: 02.11.2026" in flat
+        assert "Тема: Просьба снять удержание средств по отправлению 58213746-0017-1 (уведомление HOLD-012 от 28.10.2026)" in flat
+        assert "2. 24.10.2026 покупатель получил посылку в пункте выдачи. (см. Приложения 1, 2)" in flat
+        assert "3. 28.10.2026 — В личном кабинете" in flat and "удержана. (см. Приложение 2)" in flat
+        assert "Просим снять удержание средств по заказу." in flat
+        assert "Приложение 1. Скриншот трекинга с сайта перевозчика (файл tracking.pdf)" in flat
+        assert "Подпись:" in flat
+        # sign-off page, after the letter
+        assert flat.index("Лист проверки перевода носителем языка / 母语译文审核签字页") > flat.index("С уважением,")
+        assert f"SHA-256 текста письма: / 信件正文 SHA-256： {r.letter.text_sha256()}" in flat
+        assert "Проверяющий (ФИО) / 审核人（姓名）: ____" in flat
+        assert not re.search(r"[\u4e00-\u9fff]", flat[:flat.index("Лист проверки")]), "Chinese left in the Russian letter"
+
+
+def test_seller_copy_has_same_numbering(built_samples):
+    r = built_samples["fund-hold"]
+    zh = " ".join(pdf_text(r.outdir / "letter.zh.pdf").split())
+    assert "主题： 申请解除货件 58213746-0017-1 的资金冻结" in zh
+    assert "2. 2026年10月24日买家在提货点签收包裹。 （见附件1、2）" in zh
+    assert "附件2. 卖家后台货件详情截图" in zh
+    assert "签字页" not in zh  # the sign-off page belongs to the letter that is sent
+
+
+def test_pdf_page_furniture_and_fonts(built_samples):
+    r = built_samples["fund-hold"]
+    pdf = r.outdir / "letter.ru.pdf"
+    reader = PdfReader(str(pdf))
+    assert len(reader.pages) == 2
+    box = reader.pages[0].mediabox
+    assert (round(float(box.width) * 25.4 / 72), round(float(box.height) * 25.4 / 72)) == (210, 297)
+    pages = pdf_text(pdf).split("\f")
+    assert "стр. 1 из 2" in pages[0] and "стр. 2 из 2" in pages[1]
+    assert "ID магазина 123456789 · HOLD-012" in pages[0]
+    fonts = subprocess.run(["pdffonts", str(pdf)], capture_output=True, text=True, check=True).stdout
+    rows = fonts.splitlines()[2:]
+    assert rows and all(" yes " in row for row in rows), "every font embedded"
+    families = {row.split()[0].split("+", 1)[1] for row in rows}
+    assert "Noto-Sans-CJK-SC" in families and "Noto-Sans" in families
+    assert not any("JP" in f or "DejaVu" in f for f in families)
+    zh_fonts = subprocess.run(["pdffonts", str(r.outdir / "letter.zh.pdf")], capture_output=True, text=True).stdout
+    assert "CJK-SC" in zh_fonts and "CJK-JP" not in zh_fonts
+
+
+def test_pdf_has_no_missing_glyphs(built_samples):
+    for r in built_samples.values():
+        for pdf in r.outdir.glob("*.pdf"):
+            text = pdf_text(pdf)
+            assert "\ufffd" not in text and "□□" not in text, pdf.name
+
+
+def test_docx_page_setup_fonts_and_fields(built_samples):
+    r = built_samples["fund-hold"]
+    d = docx.Document(str(r.outdir / "letter.ru.docx"))
+    s = d.sections[0]
+    assert (round(s.page_width.mm), round(s.page_height.mm)) == (210, 297)
+    rfonts = d.styles["Normal"].element.rPr.find(qn("w:rFonts"))
+    assert rfonts.get(qn("w:eastAsia")) == "SimSun"
+    footer_xml = s.footer._element.xml
+    assert "PAGE" in footer_xml and "NUMPAGES" in footer_xml and "стр." in footer_xml
+    assert "ID магазина 123456789 · HOLD-012" in s.header.paragraphs[0].text
+    idx = docx.Document(str(r.outdir / "evidence-index.docx"))
+    assert idx.sections[0].page_width > idx.sections[0].page_height  # landscape
+    table = idx.tables[0]
+    assert table.rows[0].cells[0].text == "№ / 编号"
+    assert table.rows[1].cells[0].text == "Приложение 1 / 附件1"
+    assert "w:tblHeader" in table.rows[0]._tr.xml and "w:cantSplit" in table.rows[1]._tr.xml
+
+
+def test_evidence_index_content(built_samples):
+    r = built_samples["fund-hold"]
+    data = json.loads((r.outdir / "evidence-index.json").read_text(encoding="utf-8"))
+    e1 = data[0]
+    raw = (r.outdir.parent / "evidence" / "tracking.pdf").read_bytes()
+    assert e1["number"] == 1 and e1["kind"] == "pdf" and e1["pages"] == 1
+    assert e1["sha256"] == hashlib.sha256(raw).hexdigest() and e1["size"] == len(raw)
+    assert e1["cited_by_facts"] == [1, 2]
+    assert e1["description"] == {"zh": "承运商官网物流轨迹截图", "ru": "Скриншот трекинга с сайта перевозчика"}
+    text = " ".join(pdf_text(r.outdir / "evidence-index.pdf").split())
+    assert "Опись приложений / 附件清单" in text
+    assert "Скриншот трекинга с сайта перевозчика" in text and "承运商官网物流轨迹截图" in text
+    assert e1["sha256"][:12] in text and "2026-10-25" in text
+
+
+def test_manifest_hashes_match_files(built_samples):
+    for r in built_samples.values():
+        m = json.loads((r.outdir / "manifest.json").read_text(encoding="utf-8"))
+        assert m["docgen"] and m["templates"].startswith("2026.") and m["glossary"]
+        listed = {o["path"]: o for o in m["outputs"]}
+        assert set(listed) == {p.name for p in r.outdir.iterdir()} - {"manifest.json"}
+        for name, o in listed.items():
+            raw = (r.outdir / name).read_bytes()
+            assert o["sha256"] == hashlib.sha256(raw).hexdigest() and o["size"] == len(raw)
+        case = m["inputs"][0]
+        assert case["role"] == "case"
+        assert case["sha256"] == hashlib.sha256((r.outdir.parent / "case.yaml").read_bytes()).hexdigest()
+        assert [i["id"] for i in m["inputs"][1:]] == [e["id"] for e in
+                                                     json.loads((r.outdir / "evidence-index.json").read_text())]
+        assert m["letter_sha256"] == r.letter.text_sha256()
+
+
+def test_qa_json_shape(built_samples):
+    r = built_samples["listing-takedown"]
+    qa = json.loads((r.outdir / "qa.json").read_text(encoding="utf-8"))
+    assert qa["summary"] == {"error": 0, "warning": 1, "info": 0}
+    (f,) = qa["findings"]
+    assert f == {"check": "evidence-refs", "severity": "warning", "where": "fact.1",
+                 "message": "fact cites no evidence: Ozon rejects claims without proof; add an evidence id"}
+
+
+def test_english_seller_gets_english_copy(built_samples):
+    r = built_samples["support-request"]
+    en = " ".join(pdf_text(r.outdir / "letter.en.pdf").split())
+    assert "Subject: Support request on “payouts”" in en
+    assert "1. 1 November 2026 — The October 2026 sales report shows 152400.00 RUB accrued" in en and "(see Attachment 1)" in en
+    ru = " ".join(pdf_text(r.outdir / "letter.ru.pdf").split())
+    assert "Тема: Обращение по вопросу «выплаты»: SKU 1184520937" in ru
+    assert "Лист проверки перевода носителем языка / Native-speaker review sign-off" in ru
