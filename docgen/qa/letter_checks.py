@@ -73,3 +73,14 @@ def reappeal(ctx: QAContext) -> Iterator[tuple]:
     if case.appeal_round >= 2 and not case.previous_manifest:
         yield "appeal_round", ("repeated appeal: set previous_manifest to the earlier manifest.json so docgen can "
                                "check that the evidence is new; resubmitting unchanged material is rejected")
+
+
+def glyphs(ctx: QAContext) -> Iterator[tuple]:
+    from docgen.writers.fonts import uncovered
+
+    for seg in ctx.letter.segments.values():
+        for lang, text in seg.texts.items():
+            missing = uncovered(text)
+            if missing:
+                shown = ", ".join(f"U+{ord(ch):04X}" for ch in missing[:5])
+                yield seg.id, f"{lang} text has characters the PDF fonts cannot draw ({shown}); they would print as boxes"

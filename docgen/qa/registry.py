@@ -35,6 +35,7 @@ def _checks() -> list[Check]:
 
     return [
         Check("untranslated", "error", lt.untranslated, "seller text with no translation, or CJK left in the letter"),
+        Check("glyphs", "error", lt.glyphs, "characters no PDF font can draw (they would print as boxes)"),
         Check("evidence-refs", "warning", lt.evidence_refs, "a fact citing no evidence, or evidence no fact cites"),
         Check("metric-window", "warning", lt.metric_window, "performance review: evidence dates do not span the metric's window"),
         Check("reappeal", "warning", lt.reappeal, "repeated appeal without the previous manifest to compare with"),
