@@ -1,18 +1,24 @@
-"""`build`: case file → letters (target language and the seller's), evidence index,
-qa.json and manifest.json, written atomically into one output folder."""
+"""`build`: case file → letters (target language and the seller's), evidence index and
+bundle, qa.json and manifest.json, written atomically into one output folder."""
 from __future__ import annotations
 
-from dataclasses import dataclass, field
+import datetime as dt
+import json
+from dataclasses import dataclass, field, replace
 from pathlib import Path
 
 from docgen import __version__
 from docgen.case.loader import CaseFile, load_case
-from docgen.evidence.index import EvidenceEntry, evidence_entries, index_document, index_json
+from docgen.errors import DocgenError, Problem
+from docgen.evidence.index import EvidenceEntry, IndexLabels, evidence_entries, with_letter_texts
 from docgen.evidence.inspect import sha256_file
+from docgen.evidence.outputs import write_index_outputs
+from docgen.evidence.rules import EvidenceRules
 from docgen.model import Document, Finding, Letter
 from docgen.output import check_outdir, staged_folder, write_json
 from docgen.qa import QAContext, run_checks, summary
 from docgen.render import render_letter
+from docgen.render.letter import seller_name
 from docgen.resources import folder_version, glossary_dir, templates_dir
 from docgen.signoff import signoff_blocks
 from docgen.translate import Translator, translate_letter
@@ -24,6 +30,8 @@ class BuildOptions:
     outdir: Path | None = None  # default: out/ beside the case file
     translator: Translator | None = None  # machine translation for seller text; None: leave marked
     formats: tuple[str, ...] = tuple(WRITERS)
+    bundle: bool = True  # evidence-bundle.pdf
+    pdfa: bool = False  # letter PDF as PDF/A-3b with the case file and index JSON embedded
 
 
 @dataclass
@@ -32,6 +40,7 @@ class BuildResult:
     outputs: list[Path]
     findings: list[Finding]
     letter: Letter
+    entries: list[EvidenceEntry] = field(default_factory=list)
     documents: dict[str, Document] = field(default_factory=dict)
 
     @property
@@ -39,9 +48,30 @@ class BuildResult:
         return summary(self.findings)
 
 
-def compose_documents(case_file: CaseFile, letter: Letter, entries: list[EvidenceEntry],
-                      findings: list[Finding]) -> dict[str, Document]:
-    """Name (without extension) → printable document. Output variants are data."""
+def previous_evidence(case_file: CaseFile) -> dict[str, str] | None:
+    """sha256 → path of the evidence in the earlier appeal's manifest.json."""
+    rel = case_file.case.previous_manifest
+    if rel is None:
+        return None
+    path = (case_file.folder / rel).resolve()
+    shown = str(case_file.path)
+    try:
+        data = json.loads(path.read_text(encoding="utf-8"))
+        return {i["sha256"]: i["path"] for i in data["inputs"] if i.get("role") == "evidence"}
+    except FileNotFoundError:
+        raise DocgenError(Problem(shown, "previous_manifest", f"file not found: {rel}")) from None
+    except (ValueError, KeyError, TypeError, UnicodeDecodeError):
+        raise DocgenError(Problem(shown, "previous_manifest", f"not a docgen manifest.json: {rel}")) from None
+
+
+def _mark_updated(entries: list[EvidenceEntry], previous: dict[str, str] | None, when: dt.date) -> list[EvidenceEntry]:
+    if previous is None:
+        return entries
+    return [e if e.facts.sha256 in previous else replace(e, updated=e.date or when) for e in entries]
+
+
+def compose_documents(case_file: CaseFile, letter: Letter, findings: list[Finding]) -> dict[str, Document]:
+    """Name (without extension) → printable letter. Output variants are data."""
     case = case_file.case
     docs: dict[str, Document] = {}
     for lang in dict.fromkeys([case.target, case.language]):
@@ -52,8 +82,17 @@ def compose_documents(case_file: CaseFile, letter: Letter, entries: list[Evidenc
         subject = letter.segments["subject"].text(lang) or fur["title"]
         docs[f"letter.{lang}"] = Document(lang=lang, title=subject, running_header=fur["running_header"],
                                           page_label=fur["page_label"], blocks=blocks)
-    docs["evidence-index"] = index_document(case_file, letter, entries)
     return docs
+
+
+def index_labels(case_file: CaseFile, letter: Letter) -> IndexLabels:
+    case = case_file.case
+    fur = letter.furniture[case.target]
+    return IndexLabels(
+        target=case.target, second=case.language if case.language != case.target else None,
+        heading_context={"seller": case.seller, "seller_name": seller_name(case, case.target),
+                         "reference": case.case_reference},
+        running_header=fur["running_header"], page_label=fur["page_label"])
 
 
 def _manifest(case_file: CaseFile, entries: list[EvidenceEntry], outputs: list[Path], letter: Letter) -> dict:
@@ -63,11 +102,12 @@ def _manifest(case_file: CaseFile, entries: list[EvidenceEntry], outputs: list[P
         "templates": folder_version(templates_dir()),
         "glossary": folder_version(glossary_dir()),
         "case_type": case_file.case.case_type,
+        "appeal_round": case_file.case.appeal_round,
         "letter_date": case_file.case.effective_letter_date.isoformat(),
         "letter_sha256": letter.text_sha256(),
         "inputs": [{"role": "case", "path": case_file.path.name, "sha256": case_sha, "size": case_size}]
-        + [{"role": "evidence", "id": e.id, "path": e.file, "sha256": e.facts.sha256, "size": e.facts.size}
-           for e in entries],
+        + [{"role": "evidence", "id": e.id, "path": e.file, "sha256": e.facts.sha256, "size": e.facts.size,
+            **({"updated": e.updated.isoformat()} if e.updated else {})} for e in entries],
         "outputs": [{"path": p.name, "sha256": sha256_file(p)[0], "size": p.stat().st_size} for p in outputs],
         "segments": {s.id: {"origin": s.origin, **({"mt_model": s.mt_model} if s.mt_model else {})}
                      for s in letter.seller_segments()},
@@ -77,25 +117,37 @@ def _manifest(case_file: CaseFile, entries: list[EvidenceEntry], outputs: list[P
 def build(case_path: str | Path, options: BuildOptions | None = None) -> BuildResult:
     options = options or BuildOptions()
     case_file = load_case(case_path)
+    case = case_file.case
     outdir = Path(options.outdir) if options.outdir else case_file.folder / "out"
     check_outdir(outdir, case_file.folder)
+    previous = previous_evidence(case_file)
 
-    letter = render_letter(case_file)
+    entries = _mark_updated(evidence_entries(case_file), previous, case.effective_letter_date)
+    letter = render_letter(case_file, {e.id: e.updated for e in entries if e.updated})
     translate_letter(letter, options.translator)
-    entries = evidence_entries(case_file)
-    findings = run_checks(QAContext(case_file=case_file, letter=letter, entries=entries))
-    documents = compose_documents(case_file, letter, entries, findings)
+    entries = with_letter_texts(entries, letter)
+    ctx = QAContext(case_file=case_file, letter=letter, entries=entries,
+                    rules=EvidenceRules.from_config(case.evidence_rules), today=case.effective_letter_date,
+                    previous_evidence=previous)
+    findings = run_checks(ctx)
+    documents = compose_documents(case_file, letter, findings)
 
     with staged_folder(outdir) as tmp:
-        written: list[Path] = []
+        written = write_index_outputs(tmp, entries, index_labels(case_file, letter), findings,
+                                      options.formats, options.bundle)
+        if options.pdfa:
+            doc = documents[f"letter.{case.target}"]
+            doc.pdf_variant = "pdf/a-3b"
+            doc.attachments = [(case_file.path.name, case_file.path.read_bytes()),
+                               ("evidence-index.json", (tmp / "evidence-index.json").read_bytes())]
         for name, doc in documents.items():
             for fmt in options.formats:
                 path = tmp / f"{name}.{fmt}"
                 WRITERS[fmt](doc, path)
                 written.append(path)
-        write_json(tmp / "evidence-index.json", index_json(entries, letter))
         write_json(tmp / "qa.json", {"summary": summary(findings), "findings": [f.as_dict() for f in findings]})
-        written += [tmp / "evidence-index.json", tmp / "qa.json"]
+        written.append(tmp / "qa.json")
         write_json(tmp / "manifest.json", _manifest(case_file, entries, written, letter))
     final = [outdir.resolve() / p.name for p in written] + [outdir.resolve() / "manifest.json"]
-    return BuildResult(outdir=outdir.resolve(), outputs=final, findings=findings, letter=letter, documents=documents)
+    return BuildResult(outdir=outdir.resolve(), outputs=final, findings=findings, letter=letter,
+                       entries=entries, documents=documents)

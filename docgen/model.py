@@ -177,6 +177,8 @@ class Document:
     page_label: str  # e.g. "стр. {page} из {pages}"
     blocks: list[Block]
     landscape: bool = False
+    pdf_variant: str | None = None  # e.g. "pdf/a-3b"
+    attachments: list[tuple[str, bytes]] = field(default_factory=list)  # embedded files (PDF only)
 
     def plain_text(self) -> str:
         lines: list[str] = []

@@ -39,4 +39,4 @@ def test_refuses_to_replace_case_folder_or_foreign_folder(fund_hold_case, tmp_pa
     foreign = fund_hold_case.parent / "evidence"
     with pytest.raises(DocgenError, match="not written by docgen"):
         build(fund_hold_case, BuildOptions(outdir=foreign))
-    assert (foreign / "tracking.pdf").is_file()
+    assert (foreign / "A01_tracking_RU741852963CN.pdf").is_file()

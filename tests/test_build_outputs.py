@@ -13,7 +13,7 @@ from pypdf import PdfReader
 
 from tests.conftest import SAMPLE_NAMES, docx_text, pdf_text
 
-EXPECTED_FILES = {"letter.ru.docx", "letter.ru.pdf", "evidence-index.docx", "evidence-index.pdf",
+EXPECTED_FILES = {"letter.ru.docx", "letter.ru.pdf", "evidence-index.docx", "evidence-index.pdf", "evidence-bundle.pdf",
                   "evidence-index.json", "qa.json", "manifest.json"}
 
 
@@ -36,7 +36,7 @@ def test_fund_hold_letter_ru_content(built_samples):
         assert "2. 24.10.2026 покупатель получил посылку в пункте выдачи. (см. Приложения 1, 2)" in flat
         assert "3. 28.10.2026 — В личном кабинете" in flat and "удержана. (см. Приложение 2)" in flat
         assert "Просим снять удержание средств по заказу." in flat
-        assert "Приложение 1. Скриншот трекинга с сайта перевозчика (файл tracking.pdf)" in flat
+        assert "Приложение 1. Скриншот трекинга с сайта перевозчика (файл A01_tracking_RU741852963CN.pdf)" in flat
         assert "Подпись:" in flat
         # sign-off page, after the letter
         assert flat.index("Лист проверки перевода носителем языка / 母语译文审核签字页") > flat.index("С уважением,")
@@ -103,7 +103,7 @@ def test_evidence_index_content(built_samples):
     r = built_samples["fund-hold"]
     data = json.loads((r.outdir / "evidence-index.json").read_text(encoding="utf-8"))
     e1 = data[0]
-    raw = (r.outdir.parent / "evidence" / "tracking.pdf").read_bytes()
+    raw = (r.outdir.parent / "evidence" / "A01_tracking_RU741852963CN.pdf").read_bytes()
     assert e1["number"] == 1 and e1["kind"] == "pdf" and e1["pages"] == 1
     assert e1["sha256"] == hashlib.sha256(raw).hexdigest() and e1["size"] == len(raw)
     assert e1["cited_by_facts"] == [1, 2]

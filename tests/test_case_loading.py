@@ -66,7 +66,7 @@ def test_fact_citing_unknown_evidence(fund_hold_case):
 
 
 def test_missing_evidence_file(fund_hold_case):
-    (fund_hold_case.parent / "evidence" / "tracking.pdf").unlink()
+    (fund_hold_case.parent / "evidence" / "A01_tracking_RU741852963CN.pdf").unlink()
     (problem,) = _problems(fund_hold_case)
     assert problem.field == "evidence[0].file" and "not found" in problem.message
 

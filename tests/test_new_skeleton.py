@@ -37,7 +37,7 @@ def test_skeleton_validates_once_filled(tmp_path, case_type, lang, capsys):
         load_case(path)
     assert any("blank" in p.message for p in e.value.problems)
     (tmp_path / "evidence").mkdir()
-    shutil.copy(SAMPLES / "fund-hold" / "evidence" / "tracking.pdf", tmp_path / "evidence")
+    shutil.copy(SAMPLES / "fund-hold" / "evidence" / "A01_tracking_RU741852963CN.pdf", tmp_path / "evidence" / "tracking.pdf")
     path.write_text(_fill(text), encoding="utf-8")
     result = build(path)
     assert (result.outdir / "letter.ru.pdf").is_file()

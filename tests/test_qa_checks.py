@@ -79,10 +79,10 @@ def test_reappeal_needs_previous_manifest(fund_hold_case):
 def test_evidence_type_size_and_readability(fund_hold_case):
     ev = fund_hold_case.parent / "evidence"
     (ev / "doc.docx").write_bytes(b"PK\x03\x04" + b"\0" * 100)
-    (ev / "fake.pdf").write_bytes((ev / "seller-panel-posting.png").read_bytes())
+    (ev / "fake.pdf").write_bytes((ev / "A02_seller-panel_RU741852963CN.png").read_bytes())
     (ev / "empty.pdf").write_bytes(b"")
-    (ev / "cut.pdf").write_bytes((ev / "tracking.pdf").read_bytes()[:300])
-    (ev / "big.pdf").write_bytes((ev / "tracking.pdf").read_bytes() + b"\0" * (6 * 1024 * 1024))
+    (ev / "cut.pdf").write_bytes((ev / "A01_tracking_RU741852963CN.pdf").read_bytes()[:300])
+    (ev / "big.pdf").write_bytes((ev / "A01_tracking_RU741852963CN.pdf").read_bytes() + b"\0" * (6 * 1024 * 1024))
 
     def mutate(d):
         for i, name in enumerate(["doc.docx", "fake.pdf", "empty.pdf", "cut.pdf", "big.pdf"], 3):

@@ -97,6 +97,14 @@ class EvidenceItem(_Strict):
         return v
 
 
+class EvidenceRulesConfig(_Strict):
+    """Limits for the evidence checks; every one has a documented default."""
+
+    max_size_mb: Annotated[float, Field(gt=0, le=1024)] = 5
+    min_image_px: Annotated[int, Field(ge=1, le=100000)] = 800
+    max_age_days: Annotated[int, Field(ge=1, le=36500)] = 90
+
+
 class Case(_Strict):
     case_type: Literal["listing_takedown", "performance_review", "fund_hold", "support_request"]
     language: Literal["zh", "en"]
@@ -113,6 +121,7 @@ class Case(_Strict):
     request_en: OptText = None
     appeal_round: Annotated[int, Strict(), Field(ge=1, le=20)] = 1
     previous_manifest: OptText = None
+    evidence_rules: EvidenceRulesConfig = Field(default_factory=EvidenceRulesConfig)
     # one field per case type
     reason: Literal[TAKEDOWN_REASONS] | None = None  # type: ignore[valid-type]
     metric: Literal[METRICS] | None = None  # type: ignore[valid-type]

@@ -1,34 +1,123 @@
-"""The bilingual evidence index: one row per attachment, numbered as in the letter."""
+"""The bilingual evidence index: one row per attachment, numbered as in the letter.
+
+Entries come from a case (descriptions from the letter's segments, so translations
+apply) or from a plain folder of files (descriptions from a sidecar `index.yaml` /
+`index.csv`, else from file names)."""
 from __future__ import annotations
 
-from dataclasses import dataclass
+import csv
+import datetime as dt
+from dataclasses import dataclass, field, replace
+from pathlib import Path
+
+import yaml
 
 from docgen.case.loader import CaseFile
+from docgen.errors import DocgenError, Problem
 from docgen.evidence.inspect import FileFacts, inspect_file
-from docgen.model import Document, Letter, Paragraph, Run, Table
-from docgen.render.letter import seller_name
-from docgen.render.templates import load_templates
+from docgen.model import Document, Finding, Letter, Paragraph, Run, Table
+from docgen.render.templates import format_date, load_templates
+
+SIDECARS = ("index.yaml", "index.yml", "index.csv")
 
 
 @dataclass(frozen=True)
 class EvidenceEntry:
     id: str
     number: int
-    file: str  # as written in the case, relative to the case folder
-    date: str | None
+    file: str  # as written in the case (relative to the case folder) or relative to the folder
+    path: Path
+    date: dt.date | None
+    descriptions: dict[str, str]  # language → text (only the languages known)
     facts: FileFacts
-    cited_by: tuple[int, ...]  # numbers of the facts citing it
+    cited_by: tuple[int, ...] = ()  # numbers of the facts citing it
+    updated: dt.date | None = None  # re-appeal: new or changed since the previous appeal
+    source_lang: str = "zh"
+
+    @property
+    def name(self) -> str:
+        return Path(self.file).name
 
 
 def evidence_entries(case_file: CaseFile) -> list[EvidenceEntry]:
+    """Entries for a case's evidence, in letter order (descriptions: the seller's text and
+    any person's translation; `with_letter_texts` adds machine translations)."""
     case = case_file.case
     out = []
     for i, ev in enumerate(case.evidence, 1):
         cited = tuple(n for n, f in enumerate(case.facts, 1) if ev.id in f.evidence)
-        out.append(EvidenceEntry(
-            id=ev.id, number=i, file=ev.file, date=ev.date.isoformat() if ev.date else None,
-            facts=inspect_file(case_file.evidence_path(ev)), cited_by=cited,
-        ))
+        texts = {case.language: ev.description}
+        if (t := case.evidence_translation(ev)):
+            texts[case.target] = t
+        path = case_file.evidence_path(ev)
+        out.append(EvidenceEntry(id=ev.id, number=i, file=ev.file, path=path, date=ev.date, descriptions=texts,
+                                 facts=inspect_file(path), cited_by=cited, source_lang=case.language))
+    return out
+
+
+def with_letter_texts(entries: list[EvidenceEntry], letter: Letter) -> list[EvidenceEntry]:
+    out = []
+    for e in entries:
+        seg = letter.segments.get(f"evidence.{e.id}")
+        out.append(replace(e, descriptions=dict(seg.texts)) if seg else e)
+    return out
+
+
+def _description_from_name(path: Path) -> str:
+    return " ".join(path.stem.replace("_", " ").replace("-", " ").split()) or path.name
+
+
+def _read_sidecar(folder: Path) -> tuple[dict[str, dict], Path | None]:
+    for name in SIDECARS:
+        p = folder / name
+        if not p.is_file():
+            continue
+        try:
+            if p.suffix == ".csv":
+                with open(p, newline="", encoding="utf-8-sig") as f:
+                    rows = list(csv.DictReader(f))
+                if rows and "file" not in rows[0]:
+                    raise DocgenError(Problem(str(p), "file", "the CSV needs a 'file' column", 1))
+                return {r["file"]: {k: v for k, v in r.items() if k and v} for r in rows}, p
+            data = yaml.safe_load(p.read_text(encoding="utf-8")) or {}
+        except (yaml.YAMLError, UnicodeDecodeError, csv.Error) as e:
+            raise DocgenError(Problem(str(p), "", f"cannot read the sidecar: {type(e).__name__}")) from None
+        if not isinstance(data, dict) or not all(isinstance(v, (dict, str)) for v in data.values()):
+            raise DocgenError(Problem(str(p), "", "index.yaml maps each file name to a description "
+                                      "or to {description, description_ru, date}"))
+        return {k: (v if isinstance(v, dict) else {"description": v}) for k, v in data.items()}, p
+    return {}, None
+
+
+def _parse_date(value, sidecar: Path, name: str) -> dt.date | None:
+    if value in (None, ""):
+        return None
+    if isinstance(value, dt.date):
+        return value
+    try:
+        return dt.date.fromisoformat(str(value))
+    except ValueError:
+        raise DocgenError(Problem(str(sidecar), f"{name}.date", "dates are written YYYY-MM-DD")) from None
+
+
+def folder_entries(folder: Path, lang: str, target: str, exclude: Path | None = None) -> list[EvidenceEntry]:
+    """Every file in `folder` (recursively, sorted by path), numbered A01, A02 …"""
+    folder = folder.resolve()
+    meta, sidecar = _read_sidecar(folder)
+    files = sorted(p for p in folder.rglob("*") if p.is_file() and not p.is_symlink()
+                   and not any(part.startswith(".") for part in p.relative_to(folder).parts)
+                   and p.name not in SIDECARS
+                   and not (exclude and (p.resolve() == exclude or exclude in p.resolve().parents)))
+    out = []
+    for i, p in enumerate(files, 1):
+        rel = p.relative_to(folder).as_posix()
+        m = meta.get(rel) or meta.get(p.name) or {}
+        texts = {lang: str(m.get("description") or _description_from_name(p))}
+        if m.get(f"description_{target}"):
+            texts[target] = str(m[f"description_{target}"])
+        out.append(EvidenceEntry(id=f"A{i:02d}", number=i, file=rel, path=p, descriptions=texts,
+                                 date=_parse_date(m.get("date"), sidecar or folder, rel) if sidecar else None,
+                                 facts=inspect_file(p), source_lang=lang))
     return out
 
 
@@ -40,71 +129,86 @@ def human_size(n: int) -> str:
     return f"{n / 1024 / 1024:.1f} MB"
 
 
-def _bi(a: str, b: str | None) -> str:
-    return a if b is None or b == a else f"{a} / {b}"
+@dataclass
+class IndexLabels:
+    """What the index page needs besides its entries."""
+
+    target: str
+    second: str | None  # the seller's language, when different
+    heading_context: dict  # seller, seller_name, reference (for index_case)
+    running_header: str
+    page_label: str
+    case_line: bool = True
+    extra: dict = field(default_factory=dict)
 
 
-def index_document(case_file: CaseFile, letter: Letter, entries: list[EvidenceEntry]) -> Document:
-    case = case_file.case
-    target, seller_lang = case.target, case.language
-    langs = [target] + ([seller_lang] if seller_lang != target else [])
-    ts = {lang: load_templates(case.case_type, lang) for lang in langs}
-    second = seller_lang if seller_lang != target else None
+def index_document(entries: list[EvidenceEntry], labels: IndexLabels, findings: list[Finding]) -> Document:
+    target, second = labels.target, labels.second
+    ts = {lang: load_templates(None, lang) for lang in filter(None, (target, second))}
 
-    def ctx(lang: str, **extra) -> dict:
-        c = {"seller": case.seller, "seller_name": seller_name(case, lang), "reference": case.case_reference}
-        c.update(extra)
-        return c
+    def text(key: str, lang: str, **extra) -> str:
+        return ts[lang].render(key, {**labels.heading_context, **extra})
 
-    def label(key: str, **extra) -> str:
-        return _bi(ts[target].render(key, ctx(target, **extra)),
-                   ts[second].render(key, ctx(second, **extra)) if second else None)
+    def bi(key: str, **extra) -> str:
+        a = text(key, target, **extra)
+        b = text(key, second, **extra) if second else None
+        return a if b is None or b == a else f"{a} / {b}"
 
-    header = [label("index_col_no"), label("index_col_file"),
-              ts[target].render("index_col_description", {}) + f" ({target.upper()})"]
-    widths = [1.4, 2.4, 3.2]
+    header = [bi("index_col_no"), bi("index_col_file"), text("index_col_description", target) + f" ({target.upper()})"]
+    widths = [1.4, 2.2, 3.0]
     if second:
-        header.append(ts[second].render("index_col_description", {}) + f" ({second.upper()})")
-        widths.append(3.2)
-    header += [label("index_col_date"), label("index_col_pages"), label("index_col_size"),
-               label("index_col_sha"), label("index_col_facts")]
-    widths += [1.3, 0.8, 1.0, 1.6, 0.9]
+        header.append(text("index_col_description", second) + f" ({second.upper()})")
+        widths.append(3.0)
+    header += [bi("index_col_date"), bi("index_col_pages"), bi("index_col_size"), bi("index_col_sha"),
+               bi("index_col_facts"), bi("index_col_checks")]
+    widths += [1.3, 0.8, 1.0, 1.5, 0.9, 1.8]
 
+    by_where: dict[str, list[Finding]] = {}
+    for f in findings:
+        by_where.setdefault(f.where, []).append(f)
     rows = []
-    mark = letter.untranslated_mark[target]
+    mark = text("untranslated_mark", target)
     for e in entries:
-        seg = letter.segments[f"evidence.{e.id}"]
-        row = [label("index_attachment", n=e.number), e.file.rsplit("/", 1)[-1],
-               seg.text(target) or f"{mark} {seg.source}"]
+        desc_t = e.descriptions.get(target) or f"{mark} {e.descriptions.get(e.source_lang, '')}"
+        if e.updated:
+            desc_t += " " + text("updated_mark", target, v=e.updated)
+        row = [bi("index_attachment", n=e.number), e.name, desc_t]
         if second:
-            row.append(seg.text(second) or seg.source)
-        row += [e.date or "—", str(e.facts.pages) if e.facts.pages is not None else "—",
+            desc_s = e.descriptions.get(second, "")
+            if e.updated:
+                desc_s += " " + text("updated_mark", second, v=e.updated)
+            row.append(desc_s)
+        marks = sorted({f"{'✗' if f.severity == 'error' else '!' if f.severity == 'warning' else 'i'} {f.check}"
+                        for f in by_where.get(f"evidence.{e.id}", [])})
+        row += [e.date.isoformat() if e.date else "—", str(e.facts.pages) if e.facts.pages is not None else "—",
                 human_size(e.facts.size), e.facts.sha256[:12],
-                ", ".join(str(n) for n in e.cited_by) or "—"]
+                ", ".join(str(n) for n in e.cited_by) or "—", "; ".join(marks) or "✓"]
         rows.append(row)
 
-    blocks: list = [
-        Paragraph([Run(label("index_title"))], style="title"),
-        Paragraph([Run(label("index_case"))], style="meta"),
-    ]
+    blocks: list = [Paragraph([Run(bi("index_title"))], style="title")]
+    if labels.case_line:
+        blocks.append(Paragraph([Run(bi("index_case"))], style="meta"))
     if rows:
         blocks.append(Table(header=header, rows=rows, widths=widths, small=True))
     else:
-        blocks.append(Paragraph([Run(label("index_none"))]))
-    fur = letter.furniture[target]
-    return Document(lang=target, title=label("index_title"), running_header=fur["running_header"],
-                    page_label=fur["page_label"], blocks=blocks, landscape=True)
+        blocks.append(Paragraph([Run(bi("index_none"))]))
+    return Document(lang=target, title=bi("index_title"), running_header=labels.running_header,
+                    page_label=labels.page_label, blocks=blocks, landscape=True)
 
 
-def index_json(entries: list[EvidenceEntry], letter: Letter) -> list[dict]:
-    out = []
-    for e in entries:
-        seg = letter.segments.get(f"evidence.{e.id}")
-        out.append({
-            "number": e.number, "id": e.id, "file": e.file, "date": e.date,
-            "description": dict(seg.texts) if seg else {},
-            "kind": e.facts.kind, "pages": e.facts.pages, "size": e.facts.size,
-            "width": e.facts.width, "height": e.facts.height,
-            "sha256": e.facts.sha256, "cited_by_facts": list(e.cited_by),
-        })
-    return out
+def index_json(entries: list[EvidenceEntry], findings: list[Finding] | None = None) -> list[dict]:
+    by_where: dict[str, list[Finding]] = {}
+    for f in findings or []:
+        by_where.setdefault(f.where, []).append(f)
+    return [{
+        "number": e.number, "id": e.id, "file": e.file, "date": e.date.isoformat() if e.date else None,
+        "description": dict(e.descriptions), "kind": e.facts.kind, "pages": e.facts.pages, "size": e.facts.size,
+        "width": e.facts.width, "height": e.facts.height, "sha256": e.facts.sha256,
+        "cited_by_facts": list(e.cited_by), "updated": e.updated.isoformat() if e.updated else None,
+        "findings": [{"check": f.check, "severity": f.severity, "message": f.message}
+                     for f in by_where.get(f"evidence.{e.id}", [])],
+    } for e in entries]
+
+
+__all__ = ["EvidenceEntry", "IndexLabels", "evidence_entries", "folder_entries", "with_letter_texts",
+           "index_document", "index_json", "human_size", "format_date"]

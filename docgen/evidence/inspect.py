@@ -66,6 +66,16 @@ def _pdf_facts(path: Path) -> tuple[int | None, str | None]:
         return None, f"PDF cannot be read ({type(e).__name__})"
 
 
+def _jpeg_has_end(path: Path) -> bool:
+    with open(path, "rb") as f:
+        f.seek(0, 2)
+        f.seek(max(0, f.tell() - 4096))
+        return b"\xff\xd9" in f.read()
+
+
+MAX_IMAGE_PIXELS = 89_478_485  # Pillow's own decompression-bomb threshold
+
+
 def _image_facts(path: Path) -> tuple[int | None, int | None, str | None]:
     from PIL import Image
 
@@ -74,8 +84,17 @@ def _image_facts(path: Path) -> tuple[int | None, int | None, str | None]:
             warnings.simplefilter("ignore")
             # opening reads only the header: a 30000×30000 image costs nothing here
             with Image.open(path) as im:
-                return im.width, im.height, None
-    except (OSError, ValueError, Image.DecompressionBombError) as e:
+                w, h = im.width, im.height
+                if w * h > MAX_IMAGE_PIXELS:
+                    return w, h, f"image is {w}×{h} pixels, too large to process safely; scale it down"
+                fmt = im.format
+                im.verify()  # PNG: walks every chunk and its CRC without decoding pixels
+        if fmt == "JPEG" and not _jpeg_has_end(path):
+            return w, h, "JPEG is truncated (no end-of-image marker)"
+        return w, h, None
+    except Image.DecompressionBombError:
+        return None, None, "image is too large to process safely (decompression bomb); scale it down"
+    except (OSError, ValueError, SyntaxError) as e:
         return None, None, f"image cannot be read ({type(e).__name__})"
 
 

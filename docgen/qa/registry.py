@@ -1,20 +1,31 @@
-"""The list of checks. Each is registered explicitly here, with its name and severity;
-add a check by writing a function in a checks module and one line in `CHECKS`."""
+"""The list of checks. Each is registered explicitly here, with its name, severity and
+what it needs; add a check by writing a function in a checks module and one line in
+`CHECKS`. A check whose precondition is missing (no case for a plain evidence folder,
+no letter) is skipped, not failed."""
 from __future__ import annotations
 
+import datetime as dt
 from dataclasses import dataclass, field
 from typing import Callable, Iterable
 
 from docgen.case.loader import CaseFile
 from docgen.evidence.index import EvidenceEntry
+from docgen.evidence.rules import EvidenceRules
 from docgen.model import SEVERITIES, Finding, Letter, Severity
 
 
 @dataclass
 class QAContext:
-    case_file: CaseFile
-    letter: Letter
+    case_file: CaseFile | None = None
+    letter: Letter | None = None
     entries: list[EvidenceEntry] = field(default_factory=list)
+    rules: EvidenceRules = field(default_factory=EvidenceRules)
+    today: dt.date = field(default_factory=dt.date.today)  # the letter's date in a build
+    previous_evidence: dict[str, str] | None = None  # re-appeal: sha256 → path in the earlier manifest
+
+    def has(self, need: str) -> bool:
+        return {"case": self.case_file is not None, "letter": self.letter is not None,
+                "previous": self.previous_evidence is not None}[need]
 
 
 # A check yields (where, message) pairs or (where, message, start, end).
@@ -27,6 +38,7 @@ class Check:
     severity: Severity
     run: CheckFn
     doc: str
+    needs: tuple[str, ...] = ()
 
 
 def _checks() -> list[Check]:
@@ -34,14 +46,27 @@ def _checks() -> list[Check]:
     from docgen.qa import letter_checks as lt
 
     return [
-        Check("untranslated", "error", lt.untranslated, "seller text with no translation, or CJK left in the letter"),
-        Check("glyphs", "error", lt.glyphs, "characters no PDF font can draw (they would print as boxes)"),
-        Check("evidence-refs", "warning", lt.evidence_refs, "a fact citing no evidence, or evidence no fact cites"),
-        Check("metric-window", "warning", lt.metric_window, "performance review: evidence dates do not span the metric's window"),
-        Check("reappeal", "warning", lt.reappeal, "repeated appeal without the previous manifest to compare with"),
+        Check("untranslated", "error", lt.untranslated, "seller text with no translation, or CJK left in the letter",
+              ("letter",)),
+        Check("glyphs", "error", lt.glyphs, "characters no PDF font can draw (they would print as boxes)", ("letter",)),
+        Check("evidence-refs", "warning", lt.evidence_refs, "a fact citing no evidence, or evidence no fact cites",
+              ("case",)),
+        Check("metric-window", "warning", lt.metric_window,
+              "performance review: evidence dates do not span the metric's window", ("case",)),
+        Check("reappeal", "warning", lt.reappeal, "repeated appeal without the previous manifest to compare with",
+              ("case",)),
+        Check("reappeal-evidence", "error", ev.reappeal_evidence,
+              "repeated appeal whose evidence is all unchanged since the previous one", ("case", "previous")),
         Check("evidence-type", "error", ev.evidence_type, "evidence that is not PDF, JPEG or PNG by content"),
-        Check("evidence-readable", "error", ev.evidence_readable, "evidence that is empty, corrupt or encrypted"),
+        Check("evidence-readable", "error", ev.evidence_readable,
+              "evidence that is empty, corrupt, truncated, encrypted or too large to open"),
         Check("evidence-size", "error", ev.evidence_size, "evidence over the size limit"),
+        Check("evidence-image-size", "warning", ev.evidence_image_size, "an image too small to read"),
+        Check("evidence-duplicate", "warning", ev.evidence_duplicate, "the same file attached twice"),
+        Check("evidence-date", "warning", ev.evidence_date, "evidence dated after the letter or older than the limit"),
+        Check("evidence-name", "info", ev.evidence_name, "a file name that does not follow the naming pattern"),
+        Check("personal-data", "error", ev.personal_data,
+              "buyers' phone numbers, e-mails or passport-like numbers in a PDF's text or the case text"),
     ]
 
 
@@ -51,12 +76,14 @@ CHECKS: list[Check] = _checks()
 def run_checks(ctx: QAContext, checks: list[Check] | None = None) -> list[Finding]:
     findings: list[Finding] = []
     for check in checks or CHECKS:
+        if not all(ctx.has(n) for n in check.needs):
+            continue
         for hit in check.run(ctx):
             where, message, *span = hit
             f = Finding(check=check.name, severity=check.severity, where=where, message=message,
                         start=span[0] if span else None, end=span[1] if span else None)
             findings.append(f)
-            seg = ctx.letter.segments.get(where)
+            seg = ctx.letter.segments.get(where) if ctx.letter else None
             if seg is not None:
                 seg.findings.append(f)
     return findings

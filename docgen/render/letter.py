@@ -37,8 +37,9 @@ def evidence_numbers(case: Case) -> dict[str, int]:
 
 
 class _Builder:
-    def __init__(self, case: Case):
+    def __init__(self, case: Case, updated: dict[str, dt.date] | None = None):
         self.case = case
+        self.updated = updated or {}
         self.langs = [case.target] + ([case.language] if case.language != case.target else [])
         self.templates: dict[str, TemplateSet] = {lang: load_templates(case.case_type, lang) for lang in self.langs}
         self.segments: dict[str, Segment] = {}
@@ -124,10 +125,12 @@ class _Builder:
             self.block("heading", self.template("attachments.heading", "attachments_heading"))
             for ev in c.evidence:
                 n = numbers[ev.id]
-                self.block("item",
-                           self.template(f"attachment.{n}", "attachment", n=n),
-                           self.seller(f"evidence.{ev.id}", ev.description, c.evidence_translation(ev)),
-                           self.template(f"attachment.{n}.file", "attachment_file", v=ev.file.rsplit("/", 1)[-1]))
+                ids = [self.template(f"attachment.{n}", "attachment", n=n),
+                       self.seller(f"evidence.{ev.id}", ev.description, c.evidence_translation(ev)),
+                       self.template(f"attachment.{n}.file", "attachment_file", v=ev.file.rsplit("/", 1)[-1])]
+                if ev.id in self.updated:
+                    ids.append(self.template(f"attachment.{n}.updated", "updated_mark", v=self.updated[ev.id]))
+                self.block("item", *ids)
 
         self.block("para", self.template("closing", "closing"))
         if c.seller.signatory:
@@ -151,6 +154,7 @@ class _Builder:
         )
 
 
-def render_letter(case_file: CaseFile | Case) -> Letter:
+def render_letter(case_file: CaseFile | Case, updated: dict[str, dt.date] | None = None) -> Letter:
+    """`updated`: evidence id → date, for attachments new or changed since the previous appeal."""
     case = case_file.case if isinstance(case_file, CaseFile) else case_file
-    return _Builder(case).build()
+    return _Builder(case, updated).build()

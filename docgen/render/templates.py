@@ -26,7 +26,7 @@ TEMPLATE_VARIABLES = frozenset({
 })
 
 # Keys that are data, not Jinja strings.
-_PLAIN_KEYS = {"date_format", "list_sep", "names", "page_label"}
+_PLAIN_KEYS = {"date_format", "list_sep", "names", "page_label", "bundle_stamp", "bundle_page", "bundle_missing"}
 
 _EN_MONTHS = ("January", "February", "March", "April", "May", "June", "July", "August",
               "September", "October", "November", "December")
@@ -41,7 +41,7 @@ class TemplateSet:
     """The compiled templates of one case type in one language."""
 
     lang: str
-    case_type: str
+    case_type: str | None
     files: tuple[Path, ...]
     plain: dict[str, Any]
     compiled: dict[str, jinja2.Template]
@@ -88,10 +88,11 @@ def _read(path: Path) -> dict[str, Any]:
 
 
 @lru_cache(maxsize=32)
-def _load(folder: Path, case_type: str, lang: str) -> TemplateSet:
+def _load(folder: Path, case_type: str | None, lang: str) -> TemplateSet:
     common_path = folder / "common" / f"{lang}.yaml"
-    type_path = folder / case_type / f"{lang}.yaml"
-    common, specific = _read(common_path), _read(type_path)
+    type_path = folder / case_type / f"{lang}.yaml" if case_type else common_path
+    common = _read(common_path)
+    specific = _read(type_path) if case_type else {}
     problems: list[Problem] = []
     for key in set(common) & set(specific):
         problems.append(Problem(str(type_path), key, "key is also defined in common/; use another name"))
@@ -118,5 +119,6 @@ def _load(folder: Path, case_type: str, lang: str) -> TemplateSet:
     return TemplateSet(lang=lang, case_type=case_type, files=(common_path, type_path), plain=plain, compiled=compiled)
 
 
-def load_templates(case_type: str, lang: str) -> TemplateSet:
+def load_templates(case_type: str | None, lang: str) -> TemplateSet:
+    """The templates of one case type (None: only the common ones) in one language."""
     return _load(templates_dir().resolve(), case_type, lang)

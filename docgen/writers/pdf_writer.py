@@ -122,14 +122,33 @@ class _GlyphWarnings(logging.Handler):
         self.messages.append(record.getMessage())
 
 
+def _no_fetch(url: str, *args, **kwargs):
+    # documents are self-contained: nothing is ever fetched, from the network or from disk
+    raise ValueError(f"docgen does not fetch resources ({url[:40]})")
+
+
+# fixed dates make the PDF byte-for-byte reproducible
+_FIXED = "2026-01-01T00:00:00+00:00"
+
+
 def write(doc: Document, path: Path) -> None:
+    import io
+
     import weasyprint
 
     handler = _GlyphWarnings()
     logger = logging.getLogger("weasyprint")
     logger.addHandler(handler)
+    options = {}
+    if doc.pdf_variant:
+        options["pdf_variant"] = doc.pdf_variant
+    if doc.attachments:
+        options["attachments"] = [weasyprint.Attachment(file_obj=io.BytesIO(data), name=name, created=_FIXED,
+                                                        modified=_FIXED, relationship="Source")
+                                  for name, data in doc.attachments]
     try:
-        weasyprint.HTML(string=to_html(doc)).write_pdf(str(path), pdf_identifier=b"docgen", uncompressed_pdf=False)
+        weasyprint.HTML(string=to_html(doc), url_fetcher=_no_fetch).write_pdf(
+            str(path), pdf_identifier=b"docgen", **options)
     finally:
         logger.removeHandler(handler)
     missing = [m for m in handler.messages if "glyph" in m.lower() or "font" in m.lower()]
