@@ -22,6 +22,20 @@ def _parser() -> argparse.ArgumentParser:
     b.add_argument("case", type=Path, help="the case file (YAML)")
     b.add_argument("-o", "--outdir", type=Path, help="output folder (default: out/ beside the case file)")
     b.add_argument("--strict", action="store_true", help="exit 3 when an error finding remains")
+    b.add_argument("--no-bundle", action="store_true", help="skip evidence-bundle.pdf")
+    b.add_argument("--pdfa", action="store_true",
+                   help="write the letter PDF as PDF/A-3b with the case file and index JSON embedded")
+
+    i = sub.add_parser("index", help="evidence index (and bundle) for a case file or a folder of files")
+    i.add_argument("path", type=Path, help="a case file, or a folder of evidence files")
+    i.add_argument("-o", "--outdir", type=Path,
+                   help="output folder (default: index/ beside a case file, FOLDER-index/ beside a folder)")
+    i.add_argument("--lang", choices=("zh", "en"), default="zh", help="the seller's language (folder mode)")
+    i.add_argument("--target", choices=("ru", "en"), default="ru", help="the language Ozon reads (folder mode)")
+    i.add_argument("--bundle", action="store_true", help="also write evidence-bundle.pdf")
+    i.add_argument("--max-size-mb", type=float, default=5, help="size limit of one file (default 5)")
+    i.add_argument("--min-image-px", type=int, default=800, help="smallest readable long side (default 800)")
+    i.add_argument("--max-age-days", type=int, default=90, help="oldest acceptable evidence (default 90)")
 
     n = sub.add_parser("new", help="write a commented case-file skeleton")
     n.add_argument("case_type", choices=CASE_TYPES)
@@ -33,16 +47,35 @@ def _parser() -> argparse.ArgumentParser:
 def _cmd_build(args: argparse.Namespace) -> int:
     from docgen.build import BuildOptions, build
 
-    result = build(args.case, BuildOptions(outdir=args.outdir))
+    result = build(args.case, BuildOptions(outdir=args.outdir, bundle=not args.no_bundle, pdfa=args.pdfa))
+    _report(result)
+    if args.strict and result.summary["error"]:
+        print("docgen: --strict: error findings remain", file=sys.stderr)
+        return 3
+    return 0
+
+
+def _report(result) -> None:
     s = result.summary
     print(f"docgen: wrote {len(result.outputs)} files to {result.outdir}")
     print(f"docgen: QA: {s['error']} error(s), {s['warning']} warning(s), {s['info']} note(s); see qa.json")
     for f in result.findings:
         if f.severity == "error":
             print(f"  error [{f.check}] {f.where}: {f.message}")
-    if args.strict and s["error"]:
-        print("docgen: --strict: error findings remain", file=sys.stderr)
-        return 3
+
+
+def _cmd_index(args: argparse.Namespace) -> int:
+    from docgen.evidence.rules import EvidenceRules
+    from docgen.indexer import IndexOptions, build_index
+
+    for name, value in (("--max-size-mb", args.max_size_mb), ("--min-image-px", args.min_image_px),
+                        ("--max-age-days", args.max_age_days)):
+        if value <= 0:
+            raise DocgenError(Problem(str(args.path), name, "must be greater than 0"))
+    rules = EvidenceRules(max_bytes=int(args.max_size_mb * 1024 * 1024), min_image_px=args.min_image_px,
+                          max_age_days=args.max_age_days)
+    _report(build_index(args.path, IndexOptions(outdir=args.outdir, lang=args.lang, target=args.target,
+                                                bundle=args.bundle, rules=rules)))
     return 0
 
 
@@ -63,7 +96,7 @@ def _cmd_new(args: argparse.Namespace) -> int:
     return 0
 
 
-COMMANDS = {"build": _cmd_build, "new": _cmd_new}
+COMMANDS = {"build": _cmd_build, "index": _cmd_index, "new": _cmd_new}
 
 
 def main(argv: list[str] | None = None) -> int:

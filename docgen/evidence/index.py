@@ -6,6 +6,7 @@ apply) or from a plain folder of files (descriptions from a sidecar `index.yaml`
 from __future__ import annotations
 
 import csv
+import re
 import datetime as dt
 from dataclasses import dataclass, field, replace
 from pathlib import Path
@@ -64,7 +65,8 @@ def with_letter_texts(entries: list[EvidenceEntry], letter: Letter) -> list[Evid
 
 
 def _description_from_name(path: Path) -> str:
-    return " ".join(path.stem.replace("_", " ").replace("-", " ").split()) or path.name
+    stem = re.sub(r"^A\d{2}_", "", path.stem)
+    return " ".join(stem.replace("_", " ").replace("-", " ").split()) or path.name
 
 
 def _read_sidecar(folder: Path) -> tuple[dict[str, dict], Path | None]:
@@ -112,7 +114,10 @@ def folder_entries(folder: Path, lang: str, target: str, exclude: Path | None = 
     for i, p in enumerate(files, 1):
         rel = p.relative_to(folder).as_posix()
         m = meta.get(rel) or meta.get(p.name) or {}
-        texts = {lang: str(m.get("description") or _description_from_name(p))}
+        if m.get("description"):
+            texts = {lang: str(m["description"])}
+        else:  # a name is not in any one language: it stands in both columns as it is
+            texts = {lang: _description_from_name(p), target: _description_from_name(p)}
         if m.get(f"description_{target}"):
             texts[target] = str(m[f"description_{target}"])
         out.append(EvidenceEntry(id=f"A{i:02d}", number=i, file=rel, path=p, descriptions=texts,

@@ -79,10 +79,13 @@ MAX_IMAGE_PIXELS = 89_478_485  # Pillow's own decompression-bomb threshold
 def _image_facts(path: Path) -> tuple[int | None, int | None, str | None]:
     from PIL import Image
 
+    saved_limit = Image.MAX_IMAGE_PIXELS
     try:
         with warnings.catch_warnings():
             warnings.simplefilter("ignore")
-            # opening reads only the header: a 30000×30000 image costs nothing here
+            # Opening reads only the header, so a 30000×30000 image costs nothing here; the
+            # pixel limit is ours (below), applied before anything is decoded.
+            Image.MAX_IMAGE_PIXELS = None
             with Image.open(path) as im:
                 w, h = im.width, im.height
                 if w * h > MAX_IMAGE_PIXELS:
@@ -92,10 +95,10 @@ def _image_facts(path: Path) -> tuple[int | None, int | None, str | None]:
         if fmt == "JPEG" and not _jpeg_has_end(path):
             return w, h, "JPEG is truncated (no end-of-image marker)"
         return w, h, None
-    except Image.DecompressionBombError:
-        return None, None, "image is too large to process safely (decompression bomb); scale it down"
-    except (OSError, ValueError, SyntaxError) as e:
+    except (OSError, ValueError, SyntaxError, Image.DecompressionBombError) as e:
         return None, None, f"image cannot be read ({type(e).__name__})"
+    finally:
+        Image.MAX_IMAGE_PIXELS = saved_limit
 
 
 def inspect_file(path: Path) -> FileFacts:

@@ -10,7 +10,6 @@ class EvidenceRules:
     max_bytes: int = 5 * 1024 * 1024  # one file
     min_image_px: int = 800  # long side below this: too small to read
     max_age_days: int = 90  # older evidence is stale
-    max_image_pixels: int = 89_478_485  # Pillow's decompression-bomb limit: refused above it
 
     @classmethod
     def from_config(cls, cfg) -> "EvidenceRules":

@@ -1,6 +1,7 @@
 """PDF through WeasyPrint: A4, running header, «стр. X из Y», Noto fonts embedded."""
 from __future__ import annotations
 
+import datetime as dt
 import html
 import logging
 from pathlib import Path
@@ -128,7 +129,7 @@ def _no_fetch(url: str, *args, **kwargs):
 
 
 # fixed dates make the PDF byte-for-byte reproducible
-_FIXED = "2026-01-01T00:00:00+00:00"
+_FIXED = dt.datetime(2026, 1, 1, tzinfo=dt.timezone.utc)
 
 
 def write(doc: Document, path: Path) -> None:
