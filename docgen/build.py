@@ -21,14 +21,15 @@ from docgen.render import render_letter
 from docgen.render.letter import seller_name
 from docgen.resources import folder_version, glossary_dir, templates_dir
 from docgen.signoff import signoff_blocks
-from docgen.translate import Translator, translate_letter
+from docgen.translate import SegmentTranslator, default_translator, translate_letter
 from docgen.writers import WRITERS
 
 
 @dataclass
 class BuildOptions:
     outdir: Path | None = None  # default: out/ beside the case file
-    translator: Translator | None = None  # machine translation for seller text; None: leave marked
+    # machine translation for seller text; "auto": the installed packages; None: none (leave marked)
+    translator: SegmentTranslator | None | str = "auto"
     formats: tuple[str, ...] = tuple(WRITERS)
     bundle: bool = True  # evidence-bundle.pdf
     pdfa: bool = False  # letter PDF as PDF/A-3b with the case file and index JSON embedded
@@ -124,7 +125,10 @@ def build(case_path: str | Path, options: BuildOptions | None = None) -> BuildRe
 
     entries = _mark_updated(evidence_entries(case_file), previous, case.effective_letter_date)
     letter = render_letter(case_file, {e.id: e.updated for e in entries if e.updated})
-    translate_letter(letter, options.translator)
+    translator = options.translator
+    if translator == "auto":
+        translator = default_translator(case.language, case.target) if case.language != case.target else None
+    translate_letter(letter, translator)
     entries = with_letter_texts(entries, letter)
     ctx = QAContext(case_file=case_file, letter=letter, entries=entries,
                     rules=EvidenceRules.from_config(case.evidence_rules), today=case.effective_letter_date,

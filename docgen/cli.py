@@ -37,6 +37,27 @@ def _parser() -> argparse.ArgumentParser:
     i.add_argument("--min-image-px", type=int, default=800, help="smallest readable long side (default 800)")
     i.add_argument("--max-age-days", type=int, default=90, help="oldest acceptable evidence (default 90)")
 
+    g = sub.add_parser("glossary", help="look up, export or check the Ozon glossary")
+    gsub = g.add_subparsers(dest="glossary_command", required=True, metavar="ACTION")
+    gl = gsub.add_parser("lookup", help="entries containing TERM in any language")
+    gl.add_argument("term")
+    ge = gsub.add_parser("export", help="write the glossary as TBX, CSV or TSV")
+    ge.add_argument("--format", choices=("tbx", "csv", "tsv"), default="tbx")
+    ge.add_argument("-o", "--output", type=Path, help="file to write (default: print)")
+    gsub.add_parser("check", help="validate every entry (exit 2 on problems)")
+
+    m = sub.add_parser("models", help="install or list offline translation packages (.argosmodel)")
+    msub = m.add_subparsers(dest="models_command", required=True, metavar="ACTION")
+    mi = msub.add_parser("install", help="install FILE.argosmodel (or translate-xx_yy with argostranslate and a network)")
+    mi.add_argument("package")
+    msub.add_parser("list", help="installed packages")
+
+    t = sub.add_parser("translate", help="machine-translate plain text with the glossary")
+    t.add_argument("file", nargs="?", default="-", help="text file, or - for standard input")
+    t.add_argument("--from", dest="source", choices=("zh", "en", "ru"), required=True)
+    t.add_argument("--to", dest="target", choices=("ru", "en", "zh"), required=True)
+    t.add_argument("--beam", type=int, default=4, help="beam size (default 4, as argostranslate)")
+
     n = sub.add_parser("new", help="write a commented case-file skeleton")
     n.add_argument("case_type", choices=CASE_TYPES)
     n.add_argument("-o", "--output", type=Path, help="file to write (default: print)")
@@ -96,7 +117,96 @@ def _cmd_new(args: argparse.Namespace) -> int:
     return 0
 
 
-COMMANDS = {"build": _cmd_build, "index": _cmd_index, "new": _cmd_new}
+def _cmd_glossary(args: argparse.Namespace) -> int:
+    from docgen.glossary import check_glossary, export_csv, load_glossary, write_tbx
+    from docgen.glossary.tbx import default_path
+
+    glossary = load_glossary()
+    if not glossary.terms:
+        raise DocgenError(Problem(str(default_path()), "", "no glossary found"))
+    if args.glossary_command == "lookup":
+        hits = glossary.lookup(args.term)
+        for t in hits:
+            extra = ", ".join(x for x in (t.pos, t.gender and f"gender {t.gender}",
+                                          "inflects" if t.inflects else "does not inflect", t.status) if x)
+            print(f"{t.id}  ru: {t.ru}  |  en: {t.en}  |  zh: {t.zh}  ({extra})")
+            if t.note:
+                print(f"       note: {t.note}")
+        if not hits:
+            print(f"docgen: no entry contains {args.term!r}", file=sys.stderr)
+            return 1
+        return 0
+    if args.glossary_command == "export":
+        if args.format == "tbx":
+            if args.output is None:
+                sys.stdout.write(default_path().read_text(encoding="utf-8"))
+            else:
+                write_tbx(glossary.terms, args.output)
+            return 0
+        text = export_csv(glossary.terms, "\t" if args.format == "tsv" else ",")
+        if args.output is None:
+            sys.stdout.write(text)
+        else:
+            tmp = args.output.with_name(args.output.name + ".part")
+            tmp.write_text(text, encoding="utf-8")
+            tmp.replace(args.output)
+        return 0
+    problems = check_glossary(glossary.terms)
+    for p in problems:
+        print(f"docgen: {default_path()}: {p}", file=sys.stderr)
+    print(f"docgen: {len(glossary.terms)} entries, {len(problems)} problem(s)")
+    return 2 if problems else 0
+
+
+def _cmd_models(args: argparse.Namespace) -> int:
+    from docgen.translate.packages import install_from_index, install_package, list_packages, models_dir
+
+    if args.models_command == "install":
+        path = Path(args.package)
+        pkg = install_package(path) if path.suffix == ".argosmodel" or path.exists() else install_from_index(args.package)
+        print(f"docgen: installed {pkg.name} into {pkg.path}")
+        return 0
+    pkgs = list_packages()
+    for p in pkgs:
+        print(f"{p.from_code} → {p.to_code}  {p.version}  {p.path}")
+    if not pkgs:
+        print(f"docgen: no translation packages in {models_dir()}; install one with "
+              "`docgen models install FILE.argosmodel`")
+    return 0
+
+
+def _cmd_translate(args: argparse.Namespace) -> int:
+    from docgen.translate import default_translator
+
+    if args.source == args.target:
+        raise DocgenError(Problem(args.file, "--to", "source and target language are the same"))
+    translator = default_translator(args.source, args.target, beam_size=args.beam)
+    if translator is None:
+        raise DocgenError(Problem(args.file, "", f"no translation package for {args.source} → {args.target} "
+                                  f"(direct or through en); install one with `docgen models install FILE.argosmodel`"))
+    if args.file == "-":
+        text = sys.stdin.read()
+    else:
+        try:
+            text = Path(args.file).read_text(encoding="utf-8")
+        except (OSError, UnicodeDecodeError) as e:
+            raise DocgenError(Problem(args.file, "", f"cannot read: {type(e).__name__}")) from None
+    lines = text.splitlines()
+    todo = [ln for ln in lines if ln.strip()]
+    results = iter(translator.translate_segments(todo, args.source, args.target))
+    for ln in lines:
+        if not ln.strip():
+            print()
+            continue
+        r = next(results)
+        print(r.text)
+        for problem in r.problems:
+            print(f"docgen: warning: {problem}", file=sys.stderr)
+    return 0
+
+
+COMMANDS = {"build": _cmd_build, "index": _cmd_index, "new": _cmd_new, "glossary": _cmd_glossary,
+            "models": _cmd_models, "translate": _cmd_translate}
 
 
 def main(argv: list[str] | None = None) -> int:

@@ -54,6 +54,7 @@ class Segment:
     origin: Origin
     mt_model: str | None = None
     findings: list[Finding] = field(default_factory=list)
+    mt_problems: list[str] = field(default_factory=list)  # placeholders lost or repeated by MT
 
     @property
     def is_seller_text(self) -> bool:

@@ -28,6 +28,23 @@ def _no_network():
     socket.socket.connect = real_connect
 
 
+@pytest.fixture(autouse=True, scope="session")
+def _private_models_and_cache(tmp_path_factory):
+    """Tests never see the user's installed models or translation cache."""
+    import os
+
+    base = tmp_path_factory.mktemp("docgen-home")
+    saved = {k: os.environ.get(k) for k in ("DOCGEN_MODELS_DIR", "DOCGEN_CACHE_DIR")}
+    os.environ["DOCGEN_MODELS_DIR"] = str(base / "models")
+    os.environ["DOCGEN_CACHE_DIR"] = str(base / "cache")
+    yield
+    for k, v in saved.items():
+        if v is None:
+            os.environ.pop(k, None)
+        else:
+            os.environ[k] = v
+
+
 def copy_sample(name: str, dest: Path) -> Path:
     """A private copy of a sample case folder; returns its case.yaml."""
     target = dest / name

@@ -6,6 +6,7 @@ import json
 import yaml
 
 from docgen import BuildOptions, build
+from docgen.translate import SegmentTranslator
 from tests.conftest import docx_text, pdf_text
 
 
@@ -31,28 +32,46 @@ def test_untranslated_segment_is_marked_and_is_an_error(fund_hold_case):
     assert "ошибки / 错误 предупреждения / 警告 к сведению / 提示 1 0 0" in signoff
 
 
-class ReversingTranslator:
-    """A stand-in for the MT engine (issue 4 integrates the real one): logic around it only."""
+class ScriptedTranslator:
+    """A stand-in for the MT model (the real one is tested in test_mt_engine.py): answers
+    from a script, copying placeholders the way a good model does."""
 
-    name = "fake-reverse 0.1"
+    name = "scripted 0.1"
 
-    def __init__(self):
+    def __init__(self, script: dict[str, str]):
+        self.script = script
         self.calls = []
 
     def translate_batch(self, texts, source, target):
         self.calls.append((tuple(texts), source, target))
-        return [f"[{source}>{target}] {t[::-1]}" for t in texts]
+        return [self.script[t] for t in texts]
 
 
 def test_machine_translation_fills_and_is_listed_for_review(fund_hold_case):
     _drop_translation(fund_hold_case)
-    tr = ReversingTranslator()
-    r = build(fund_hold_case, BuildOptions(translator=tr))
-    assert tr.calls == [(("2026年10月24日买家在提货点签收包裹。",), "zh", "ru")]
+    tr = ScriptedTranslator({"ZQ1ZQ2在ZQ3签收ZQ4。": "ZQ1 ZQ2 получил ZQ4 в ZQ3."})
+    r = build(fund_hold_case, BuildOptions(translator=SegmentTranslator(mt=tr, cache=None)))
+    # the date and the glossary terms (买家, 提货点, 包裹) are protected before MT …
+    assert tr.calls == [(("ZQ1ZQ2在ZQ3签收ZQ4。",), "zh", "ru")]
     seg = r.letter.segments["fact.2"]
-    assert seg.origin == "mt" and seg.mt_model == "fake-reverse 0.1"
+    # … and restored: the date in Russian format, the terms in the case the context needs
+    assert seg.text("ru") == "24.10.2026 покупатель получил посылку в пункте выдачи заказов."
+    assert seg.origin == "mt" and seg.mt_model == "scripted 0.1"
     m = json.loads((r.outdir / "manifest.json").read_text(encoding="utf-8"))
-    assert m["segments"]["fact.2"] == {"origin": "mt", "mt_model": "fake-reverse 0.1"}
+    assert m["segments"]["fact.2"] == {"origin": "mt", "mt_model": "scripted 0.1"}
     text = " ".join(pdf_text(r.outdir / "letter.ru.pdf").split())
     mt_part = text[text.index("Сегменты машинного перевода"):text.index("Сегменты без перевода")]
-    assert "fact.2" in mt_part and "fake-reverse 0.1" in mt_part
+    assert "fact.2" in mt_part and "scripted 0.1" in mt_part
+    assert not [f for f in r.findings if f.severity == "error"]
+
+
+def test_lost_placeholder_is_an_error_and_value_kept(fund_hold_case):
+    _drop_translation(fund_hold_case)
+    tr = ScriptedTranslator({"ZQ1ZQ2在ZQ3签收ZQ4。": "ZQ1 ZQ2 получил ZQ4 ZQ4."})
+    r = build(fund_hold_case, BuildOptions(translator=SegmentTranslator(mt=tr, cache=None)))
+    seg = r.letter.segments["fact.2"]
+    assert seg.text("ru").endswith("[пункт выдачи заказов]")
+    found = [(f.check, f.where, f.message) for f in r.findings if f.check == "placeholders"]
+    assert ("placeholders", "fact.2", "glossary term 'пункт выдачи заказов' was lost in translation "
+            "(added at the end in brackets)") in found
+    assert any("'посылка' appears 2 times" in msg for _, _, msg in found)

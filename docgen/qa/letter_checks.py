@@ -84,3 +84,16 @@ def glyphs(ctx: QAContext) -> Iterator[tuple]:
             if missing:
                 shown = ", ".join(f"U+{ord(ch):04X}" for ch in missing[:5])
                 yield seg.id, f"{lang} text has characters the PDF fonts cannot draw ({shown}); they would print as boxes"
+
+
+def placeholders(ctx: QAContext) -> Iterator[tuple]:
+    from docgen.translate.protect import PLACEHOLDER
+
+    tgt = ctx.letter.target_lang
+    for seg in ctx.letter.seller_segments():
+        for problem in seg.mt_problems:
+            yield seg.id, problem
+        text = seg.text(tgt) or ""
+        m = PLACEHOLDER.search(text)
+        if m:
+            yield seg.id, f"placeholder {m.group(0)!r} left in the text", m.start(), m.end()

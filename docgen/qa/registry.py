@@ -48,6 +48,8 @@ def _checks() -> list[Check]:
     return [
         Check("untranslated", "error", lt.untranslated, "seller text with no translation, or CJK left in the letter",
               ("letter",)),
+        Check("placeholders", "error", lt.placeholders, "a protected term, ID or number lost or repeated by MT",
+              ("letter",)),
         Check("glyphs", "error", lt.glyphs, "characters no PDF font can draw (they would print as boxes)", ("letter",)),
         Check("evidence-refs", "warning", lt.evidence_refs, "a fact citing no evidence, or evidence no fact cites",
               ("case",)),
