@@ -9,7 +9,7 @@ from pathlib import Path
 
 from docgen import __version__
 from docgen.case.loader import CaseFile, load_case
-from docgen.errors import DocgenError, Problem
+from docgen.errors import DocgenError, NotFinalError, Problem
 from docgen.evidence.index import EvidenceEntry, IndexLabels, evidence_entries, with_letter_texts
 from docgen.evidence.inspect import sha256_file
 from docgen.evidence.outputs import write_index_outputs
@@ -20,7 +20,9 @@ from docgen.qa import QAContext, run_checks, summary
 from docgen.render import render_letter
 from docgen.render.letter import seller_name
 from docgen.resources import folder_version, glossary_dir, templates_dir
-from docgen.signoff import signoff_blocks
+from docgen.review.files import REVIEW_DOCX, REVIEW_XLF, write_review_docx, write_review_xliff
+from docgen.review.state import ReviewRecord, load_review_record, save_letter_state
+from docgen.signoff import Review, signoff_blocks
 from docgen.translate import SegmentTranslator, default_translator, translate_letter
 from docgen.writers import WRITERS
 
@@ -33,6 +35,10 @@ class BuildOptions:
     formats: tuple[str, ...] = tuple(WRITERS)
     bundle: bool = True  # evidence-bundle.pdf
     pdfa: bool = False  # letter PDF as PDF/A-3b with the case file and index JSON embedded
+    final: bool = False  # refuse while MT is unreviewed or error findings remain …
+    force_reason: str | None = None  # … unless forced, with a reason printed on the sign-off page
+    review: "ReviewRecord | None" = None  # a review being imported (docgen review import)
+    languagetool: bool = True  # start/use LanguageTool for the grammar check
 
 
 @dataclass
@@ -71,7 +77,26 @@ def _mark_updated(entries: list[EvidenceEntry], previous: dict[str, str] | None,
     return [e if e.facts.sha256 in previous else replace(e, updated=e.date or when) for e in entries]
 
 
-def compose_documents(case_file: CaseFile, letter: Letter, findings: list[Finding]) -> dict[str, Document]:
+def apply_review(letter: Letter, record: ReviewRecord) -> list[str]:
+    """Puts the reviewed targets into the letter where the source is unchanged; returns
+    the ids whose source changed since the review (those need reviewing again)."""
+    stale = []
+    for sid, seg_review in record.segments.items():
+        seg = letter.segments.get(sid)
+        if seg is None or not seg.is_seller_text:
+            continue
+        if seg.source != seg_review["source"]:
+            stale.append(sid)
+            continue
+        seg.texts[letter.target_lang] = seg_review["target"]
+        seg.reviewed = True
+        if seg.origin == "untranslated":
+            seg.origin = "human"  # the reviewer wrote it
+    return stale
+
+
+def compose_documents(case_file: CaseFile, letter: Letter, findings: list[Finding], review: Review | None = None,
+                      forced: str | None = None) -> dict[str, Document]:
     """Name (without extension) → printable letter. Output variants are data."""
     case = case_file.case
     docs: dict[str, Document] = {}
@@ -79,7 +104,7 @@ def compose_documents(case_file: CaseFile, letter: Letter, findings: list[Findin
         fur = letter.furniture[lang]
         blocks = letter.view(lang)
         if lang == case.target:
-            blocks += signoff_blocks(case, letter, findings)
+            blocks += signoff_blocks(case, letter, findings, review, forced)
         subject = letter.segments["subject"].text(lang) or fur["title"]
         docs[f"letter.{lang}"] = Document(lang=lang, title=subject, running_header=fur["running_header"],
                                           page_label=fur["page_label"], blocks=blocks)
@@ -96,9 +121,15 @@ def index_labels(case_file: CaseFile, letter: Letter) -> IndexLabels:
         running_header=fur["running_header"], page_label=fur["page_label"])
 
 
-def _manifest(case_file: CaseFile, entries: list[EvidenceEntry], outputs: list[Path], letter: Letter) -> dict:
+def _manifest(case_file: CaseFile, entries: list[EvidenceEntry], outputs: list[Path], letter: Letter,
+              state: str, record: ReviewRecord | None, forced: str | None) -> dict:
     case_sha, case_size = sha256_file(case_file.path)
     return {
+        "state": state,
+        **({"review": {"reviewer": record.reviewer, "native_language": record.native_language, "time": record.time,
+                       "letter_sha256": record.letter_sha256, "file": record.reviewed_file,
+                       "changed": record.changed}} if record else {}),
+        **({"forced": forced} if forced else {}),
         "docgen": __version__,
         "templates": folder_version(templates_dir()),
         "glossary": folder_version(glossary_dir()),
@@ -110,7 +141,8 @@ def _manifest(case_file: CaseFile, entries: list[EvidenceEntry], outputs: list[P
         + [{"role": "evidence", "id": e.id, "path": e.file, "sha256": e.facts.sha256, "size": e.facts.size,
             **({"updated": e.updated.isoformat()} if e.updated else {})} for e in entries],
         "outputs": [{"path": p.name, "sha256": sha256_file(p)[0], "size": p.stat().st_size} for p in outputs],
-        "segments": {s.id: {"origin": s.origin, **({"mt_model": s.mt_model} if s.mt_model else {})}
+        "segments": {s.id: {"origin": s.origin, **({"mt_model": s.mt_model} if s.mt_model else {}),
+                            **({"reviewed": True} if s.reviewed else {})}
                      for s in letter.seller_segments()},
     }
 
@@ -129,14 +161,36 @@ def build(case_path: str | Path, options: BuildOptions | None = None) -> BuildRe
     if translator == "auto":
         translator = default_translator(case.language, case.target) if case.language != case.target else None
     translate_letter(letter, translator)
+    # a review carries over to later builds for every sentence whose source is unchanged
+    record = options.review or (load_review_record(outdir) if outdir.is_dir() else None)
+    stale = apply_review(letter, record) if record else []
+    if options.review is not None:
+        options.review.letter_sha256 = letter.text_sha256()
     entries = with_letter_texts(entries, letter)
     ctx = QAContext(case_file=case_file, letter=letter, entries=entries,
                     rules=EvidenceRules.from_config(case.evidence_rules), today=case.effective_letter_date,
-                    previous_evidence=previous)
+                    previous_evidence=previous, languagetool=options.languagetool)
     findings = run_checks(ctx)
-    documents = compose_documents(case_file, letter, findings)
+    for sid in stale:
+        findings.append(Finding("review-stale", "warning", sid,
+                                "the source changed after the review; this sentence needs reviewing again"))
 
-    with staged_folder(outdir) as tmp:
+    reviewed_ok = record is not None and record.letter_sha256 == letter.text_sha256()
+    unreviewed = [s.id for s in letter.seller_segments() if s.origin in ("mt", "untranslated") and not s.reviewed]
+    errors = [f for f in findings if f.severity == "error"]
+    forced = None
+    if options.final and (unreviewed or errors):
+        if not options.force_reason:
+            problems = [Problem(str(case_file.path), sid, "machine translation not reviewed yet") for sid in unreviewed]
+            problems += [Problem(str(case_file.path), f.where, f"error finding [{f.check}]: {f.message}")
+                         for f in errors]
+            raise NotFinalError(problems)
+        forced = options.force_reason
+    state = "final" if options.final else "reviewed" if reviewed_ok else "draft"
+    review = Review(record.reviewer, record.native_language, record.time[:10]) if reviewed_ok else None
+    documents = compose_documents(case_file, letter, findings, review, forced)
+
+    with staged_folder(outdir, keep_previous=options.review is not None) as tmp:
         written = write_index_outputs(tmp, entries, index_labels(case_file, letter), findings,
                                       options.formats, options.bundle)
         if options.pdfa:
@@ -150,8 +204,20 @@ def build(case_path: str | Path, options: BuildOptions | None = None) -> BuildRe
                 WRITERS[fmt](doc, path)
                 written.append(path)
         write_json(tmp / "qa.json", {"summary": summary(findings), "findings": [f.as_dict() for f in findings]})
-        written.append(tmp / "qa.json")
-        write_json(tmp / "manifest.json", _manifest(case_file, entries, written, letter))
+        save_letter_state(letter, case_file.path, tmp, outdir.resolve())
+        written += [tmp / "qa.json", tmp / "letter.json"]
+        if record is not None:
+            record.save(tmp)
+            written.append(tmp / "review.json")
+        state_data = json.loads((tmp / "letter.json").read_text(encoding="utf-8"))
+        from docgen.glossary import load_glossary
+
+        glossary = load_glossary()
+        write_review_xliff(state_data, glossary, tmp / REVIEW_XLF)
+        write_review_docx(state_data, glossary, tmp / REVIEW_DOCX)
+        written += [tmp / REVIEW_XLF, tmp / REVIEW_DOCX]
+        write_json(tmp / "manifest.json", _manifest(case_file, entries, written, letter, state,
+                                                    record if reviewed_ok else None, forced))
     final = [outdir.resolve() / p.name for p in written] + [outdir.resolve() / "manifest.json"]
     return BuildResult(outdir=outdir.resolve(), outputs=final, findings=findings, letter=letter,
                        entries=entries, documents=documents)

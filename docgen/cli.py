@@ -23,6 +23,10 @@ def _parser() -> argparse.ArgumentParser:
     b.add_argument("-o", "--outdir", type=Path, help="output folder (default: out/ beside the case file)")
     b.add_argument("--strict", action="store_true", help="exit 3 when an error finding remains")
     b.add_argument("--no-bundle", action="store_true", help="skip evidence-bundle.pdf")
+    b.add_argument("--final", action="store_true",
+                   help="refuse (exit 3) while machine translation is unreviewed or error findings remain")
+    b.add_argument("--force", action="store_true", help="with --final: build anyway (needs --reason)")
+    b.add_argument("--reason", help="with --force: why; recorded in the manifest and on the sign-off page")
     b.add_argument("--pdfa", action="store_true",
                    help="write the letter PDF as PDF/A-3b with the case file and index JSON embedded")
 
@@ -58,6 +62,32 @@ def _parser() -> argparse.ArgumentParser:
     t.add_argument("--to", dest="target", choices=("ru", "en", "zh"), required=True)
     t.add_argument("--beam", type=int, default=4, help="beam size (default 4, as argostranslate)")
 
+    c = sub.add_parser("check", help="QA of a text or DOCX file (grammar, terms, numbers, style)")
+    c.add_argument("file", type=Path)
+    c.add_argument("--lang", choices=("ru", "en", "zh"), required=True, help="language of FILE")
+    c.add_argument("--source", type=Path, help="the source text, paragraph for paragraph")
+    c.add_argument("--source-lang", choices=("zh", "en", "ru"), help="language of --source")
+    c.add_argument("--buyer", action="store_true", help="text for a buyer: also flag promotions, links, messengers")
+    c.add_argument("--json", action="store_true", help="print findings as JSON")
+    c.add_argument("--no-languagetool", action="store_true", help="skip the grammar check")
+
+    rv = sub.add_parser("review", help="translator review round trip (XLIFF / DOCX) and translation memory")
+    rsub = rv.add_subparsers(dest="review_command", required=True, metavar="ACTION")
+    re_ = rsub.add_parser("export", help="write review.xlf and review.docx for a built letter")
+    re_.add_argument("outdir", type=Path, help="the build's output folder")
+    ri = rsub.add_parser("import", help="merge a reviewed review.xlf / review.docx and rebuild")
+    ri.add_argument("file", type=Path)
+    ri.add_argument("--reviewer", required=True, help="the reviewer's full name")
+    ri.add_argument("--native-language", default="ru", help="the reviewer's native language (default ru)")
+    ri.add_argument("--outdir", type=Path, help="the build's output folder (default: the file's folder)")
+    rte = rsub.add_parser("tm-export", help="reviewed sentences as TMX")
+    rte.add_argument("-o", "--output", type=Path, default=Path("docgen-tm.tmx"))
+    rti = rsub.add_parser("tm-import", help="load a TMX into the translation memory (used before MT)")
+    rti.add_argument("file", type=Path)
+
+    lt = sub.add_parser("lt", help="manage the local LanguageTool server")
+    lt.add_argument("action", choices=("start", "stop", "status"))
+
     n = sub.add_parser("new", help="write a commented case-file skeleton")
     n.add_argument("case_type", choices=CASE_TYPES)
     n.add_argument("-o", "--output", type=Path, help="file to write (default: print)")
@@ -68,7 +98,12 @@ def _parser() -> argparse.ArgumentParser:
 def _cmd_build(args: argparse.Namespace) -> int:
     from docgen.build import BuildOptions, build
 
-    result = build(args.case, BuildOptions(outdir=args.outdir, bundle=not args.no_bundle, pdfa=args.pdfa))
+    if args.force and not (args.reason and args.reason.strip()):
+        raise DocgenError(Problem(str(args.case), "--reason", "--force needs --reason \"…\""))
+    if args.force and not args.final:
+        raise DocgenError(Problem(str(args.case), "--force", "--force only applies to --final"))
+    result = build(args.case, BuildOptions(outdir=args.outdir, bundle=not args.no_bundle, pdfa=args.pdfa,
+                                           final=args.final, force_reason=args.reason if args.force else None))
     _report(result)
     if args.strict and result.summary["error"]:
         print("docgen: --strict: error findings remain", file=sys.stderr)
@@ -205,7 +240,76 @@ def _cmd_translate(args: argparse.Namespace) -> int:
     return 0
 
 
-COMMANDS = {"build": _cmd_build, "index": _cmd_index, "new": _cmd_new, "glossary": _cmd_glossary,
+_COLOURS = {"error": "\033[31m", "warning": "\033[33m", "info": "\033[36m"}
+
+
+def _cmd_check(args: argparse.Namespace) -> int:
+    import json
+
+    from docgen.checkfile import check_file
+
+    if args.source and not args.source_lang:
+        raise DocgenError(Problem(str(args.source), "--source-lang", "say which language the source is in"))
+    result = check_file(args.file, args.lang, args.source, args.source_lang, buyer=args.buyer,
+                        languagetool=not args.no_languagetool)
+    if args.json:
+        print(json.dumps({"summary": result.summary, "findings": [f.as_dict() for f in result.findings]},
+                         ensure_ascii=False, indent=2))
+        return 0
+    colour = sys.stdout.isatty() and "NO_COLOR" not in __import__("os").environ
+    for f in result.findings:
+        seg = result.letter.segments.get(f.where)
+        excerpt = ""
+        if seg is not None and f.start is not None:
+            text = seg.text(args.lang) or ""
+            excerpt = f"  …{text[max(0, f.start - 20):f.end + 20]}…"
+        sev = f"{_COLOURS[f.severity]}{f.severity}\033[0m" if colour else f.severity
+        print(f"{args.file.name}:{f.where}: {sev} [{f.check}] {f.message}{excerpt}")
+    s = result.summary
+    print(f"{s['error']} error(s), {s['warning']} warning(s), {s['info']} note(s)")
+    return 0
+
+
+def _cmd_review(args: argparse.Namespace) -> int:
+    if args.review_command == "export":
+        from docgen.glossary import load_glossary
+        from docgen.review import REVIEW_DOCX, REVIEW_XLF, load_letter_state, write_review_docx, write_review_xliff
+
+        state = load_letter_state(args.outdir)
+        write_review_xliff(state, load_glossary(), args.outdir / REVIEW_XLF)
+        write_review_docx(state, load_glossary(), args.outdir / REVIEW_DOCX)
+        print(f"docgen: wrote {args.outdir / REVIEW_XLF} and {args.outdir / REVIEW_DOCX}")
+        return 0
+    if args.review_command == "import":
+        from docgen.review.importer import import_review
+
+        result, record = import_review(args.file, args.reviewer, args.native_language, args.outdir)
+        print(f"docgen: review by {record.reviewer} merged: {len(record.changed)} sentence(s) changed; "
+              f"letter SHA-256 {record.letter_sha256}")
+        _report(result)
+        return 0
+    from docgen.review.tm import export_tmx, import_tmx
+
+    if args.review_command == "tm-export":
+        n = export_tmx(args.output)
+        print(f"docgen: wrote {n} reviewed sentence(s) to {args.output}")
+        return 0
+    if not args.file.is_file():
+        raise DocgenError(Problem(str(args.file), "", "file not found"))
+    n = import_tmx(args.file)
+    print(f"docgen: loaded {n} translation(s) into the translation memory")
+    return 0
+
+
+def _cmd_lt(args: argparse.Namespace) -> int:
+    from docgen.qa import languagetool as lt
+
+    st = {"start": lt.start, "stop": lt.stop, "status": lt.status}[args.action]()
+    print(f"docgen: LanguageTool {lt.lt_version()}: {st.message}")
+    return 0 if st.running or args.action == "stop" else 1
+
+
+COMMANDS = {"check": _cmd_check, "lt": _cmd_lt, "review": _cmd_review, "build": _cmd_build, "index": _cmd_index, "new": _cmd_new, "glossary": _cmd_glossary,
             "models": _cmd_models, "translate": _cmd_translate}
 
 

@@ -34,7 +34,7 @@ class DocgenError(Exception):
         super().__init__("\n".join(str(p) for p in self.problems))
 
 
-class StrictModeError(Exception):
-    """`--strict` build finished but error findings remain (CLI exit 3)."""
+class NotFinalError(DocgenError):
+    """`--final` refused: unreviewed machine translation or error findings (CLI exit 3)."""
 
     exit_code = 3

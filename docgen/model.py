@@ -55,6 +55,7 @@ class Segment:
     mt_model: str | None = None
     findings: list[Finding] = field(default_factory=list)
     mt_problems: list[str] = field(default_factory=list)  # placeholders lost or repeated by MT
+    reviewed: bool = False  # a native reviewer approved this target (docgen review import)
 
     @property
     def is_seller_text(self) -> bool:

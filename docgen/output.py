@@ -29,13 +29,28 @@ def check_outdir(outdir: Path, case_folder: Path) -> None:
                                       "docgen (no manifest.json); choose another folder"))
 
 
+PREVIOUS_PREFIX = "pre-review-"
+
+
 @contextmanager
-def staged_folder(outdir: Path) -> Iterator[Path]:
-    """Yields a temporary folder; on success it becomes `outdir` (old contents replaced)."""
+def staged_folder(outdir: Path, keep_previous: bool = False) -> Iterator[Path]:
+    """Yields a temporary folder; on success it becomes `outdir` (old contents replaced).
+    `keep_previous` copies the old outputs into `pre-review-<time>/` inside the new
+    folder (earlier such folders are kept too)."""
+    import datetime as dt
+
     outdir = outdir.resolve()
     outdir.parent.mkdir(parents=True, exist_ok=True)
     tmp = Path(tempfile.mkdtemp(prefix=f".{outdir.name}.tmp-", dir=outdir.parent))
     try:
+        if outdir.is_dir():
+            for old in outdir.iterdir():
+                if old.is_dir() and old.name.startswith(PREVIOUS_PREFIX):
+                    shutil.copytree(old, tmp / old.name)
+            if keep_previous:
+                stamp = dt.datetime.now(dt.timezone.utc).strftime("%Y%m%dT%H%M%SZ")
+                shutil.copytree(outdir, tmp / f"{PREVIOUS_PREFIX}{stamp}",
+                                ignore=shutil.ignore_patterns(f"{PREVIOUS_PREFIX}*"))
         yield tmp
     except BaseException:
         shutil.rmtree(tmp, ignore_errors=True)

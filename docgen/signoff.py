@@ -21,7 +21,8 @@ class Review:
     date: str
 
 
-def signoff_blocks(case: Case, letter: Letter, findings: list[Finding], review: Review | None = None) -> list[Block]:
+def signoff_blocks(case: Case, letter: Letter, findings: list[Finding], review: Review | None = None,
+                   forced: str | None = None) -> list[Block]:
     target, seller_lang = letter.target_lang, letter.source_lang
     langs = [target] + ([seller_lang] if seller_lang != target else [])
     ts = {lang: load_templates(case.case_type, lang) for lang in langs}
@@ -68,12 +69,16 @@ def signoff_blocks(case: Case, letter: Letter, findings: list[Finding], review: 
     counts = {sev: sum(1 for f in findings if f.severity == sev) for sev in SEVERITIES}
     blocks.append(Table(header=[bi(f"signoff_qa_{sev}") for sev in SEVERITIES],
                         rows=[[str(counts[sev]) for sev in SEVERITIES]], widths=[1, 1, 1]))
+    if any(f.check == "grammar" and f.message.startswith("grammar not checked") for f in findings):
+        blocks.append(Paragraph([Run(bi("signoff_grammar_unchecked"), bold=True)], style="para"))
     by_check: dict[str, int] = {}
     for f in findings:
         by_check[f"{f.severity}: {f.check}"] = by_check.get(f"{f.severity}: {f.check}", 0) + 1
     if by_check:
         blocks.append(Paragraph([Run("; ".join(f"{k} × {v}" for k, v in sorted(by_check.items())))], style="small"))
 
+    if forced:
+        blocks.append(Paragraph([Run(bi("signoff_forced") + ": ", bold=True), Run(forced)], style="para"))
     values = {"signoff_reviewer": review.reviewer, "signoff_native": review.native_language,
               "signoff_date": review.date} if review else {}
     for key in ("signoff_reviewer", "signoff_native", "signoff_date", "signoff_signature"):

@@ -29,7 +29,7 @@ def _no_network():
 
 
 @pytest.fixture(autouse=True, scope="session")
-def _private_models_and_cache(tmp_path_factory):
+def _private_models_and_cache(tmp_path_factory):  # noqa: PT004
     """Tests never see the user's installed models or translation cache."""
     import os
 
@@ -37,12 +37,29 @@ def _private_models_and_cache(tmp_path_factory):
     saved = {k: os.environ.get(k) for k in ("DOCGEN_MODELS_DIR", "DOCGEN_CACHE_DIR")}
     os.environ["DOCGEN_MODELS_DIR"] = str(base / "models")
     os.environ["DOCGEN_CACHE_DIR"] = str(base / "cache")
+    os.environ.pop("LT_URL", None)
     yield
+    from docgen.qa import languagetool as lt
+
+    lt.stop()  # the server a build started on demand
     for k, v in saved.items():
         if v is None:
             os.environ.pop(k, None)
         else:
             os.environ[k] = v
+
+
+@pytest.fixture(scope="session")
+def languagetool(_private_models_and_cache):
+    """The real LanguageTool server, started once for the session and stopped after.
+    Its jars come from scripts/fetch-languagetool (run by scripts/setup)."""
+    from docgen.qa import languagetool as lt
+
+    st = lt.start()
+    if not st.running:
+        pytest.fail(f"LanguageTool could not start: {st.message}")
+    yield st
+    lt.stop()
 
 
 def copy_sample(name: str, dest: Path) -> Path:

@@ -14,7 +14,7 @@ from pypdf import PdfReader
 from tests.conftest import SAMPLE_NAMES, docx_text, pdf_text
 
 EXPECTED_FILES = {"letter.ru.docx", "letter.ru.pdf", "evidence-index.docx", "evidence-index.pdf", "evidence-bundle.pdf",
-                  "evidence-index.json", "qa.json", "manifest.json"}
+                  "evidence-index.json", "qa.json", "manifest.json", "letter.json", "review.xlf", "review.docx"}
 
 
 @pytest.mark.parametrize("name", SAMPLE_NAMES)
@@ -33,7 +33,7 @@ def test_fund_hold_letter_ru_content(built_samples):
         assert "ID магазина: 123456789" in flat
         assert "Дата: 02.11.2026" in flat
         assert "Тема: Просьба снять удержание средств по отправлению 58213746-0017-1 (уведомление HOLD-012 от 28.10.2026)" in flat
-        assert "2. 24.10.2026 покупатель получил посылку в пункте выдачи. (см. Приложения 1, 2)" in flat
+        assert "2. 24.10.2026 покупатель получил посылку в пункте выдачи заказов. (см. Приложения 1, 2)" in flat
         assert "3. 28.10.2026 — В личном кабинете" in flat and "удержана. (см. Приложение 2)" in flat
         assert "Просим снять удержание средств по заказу." in flat
         assert "Приложение 1. Скриншот трекинга с сайта перевозчика (файл A01_tracking_RU741852963CN.pdf)" in flat
@@ -136,8 +136,8 @@ def test_qa_json_shape(built_samples):
     qa = json.loads((r.outdir / "qa.json").read_text(encoding="utf-8"))
     assert qa["summary"] == {"error": 0, "warning": 1, "info": 0}
     (f,) = qa["findings"]
-    assert f == {"check": "evidence-refs", "severity": "warning", "where": "fact.1",
-                 "message": "fact cites no evidence: Ozon rejects claims without proof; add an evidence id"}
+    assert f == {"check": "style", "severity": "warning", "where": "fact.1",
+                 "message": "fact without an evidence reference: Ozon rejects claims without proof"}
 
 
 def test_english_seller_gets_english_copy(built_samples):

@@ -19,6 +19,9 @@ def untranslated(ctx: QAContext) -> Iterator[tuple]:
             field = _source_field(ctx, seg.id)
             yield seg.id, f"no {tgt} translation: add `{field}_{tgt}` to the case or install a translation model"
             continue
+        if seg.is_seller_text and letter.source_lang != tgt and text.strip() == seg.source.strip() \
+                and re.search(r"[^\W\d_]{3,}", text):
+            yield seg.id, "translation is identical to the source text"
         if tgt != "zh" and seg.origin != "data":
             m = CJK.search(text)
             if m:
@@ -34,17 +37,6 @@ def _source_field(ctx: QAContext, seg_id: str) -> str:
         ids = [ev.id for ev in ctx.case_file.case.evidence]
         return f"evidence[{ids.index(seg_id.split('.', 1)[1])}].description"
     return seg_id
-
-
-def evidence_refs(ctx: QAContext) -> Iterator[tuple]:
-    case = ctx.case_file.case
-    cited = {e for f in case.facts for e in f.evidence}
-    for i, fact in enumerate(case.facts, 1):
-        if not fact.evidence:
-            yield f"fact.{i}", "fact cites no evidence: Ozon rejects claims without proof; add an evidence id"
-    for ev in case.evidence:
-        if ev.id not in cited:
-            yield f"evidence.{ev.id}", f"evidence {ev.id} is not cited by any fact"
 
 
 # A metric window is covered when the dated material starts within this many days of

@@ -22,10 +22,14 @@ class QAContext:
     rules: EvidenceRules = field(default_factory=EvidenceRules)
     today: dt.date = field(default_factory=dt.date.today)  # the letter's date in a build
     previous_evidence: dict[str, str] | None = None  # re-appeal: sha256 → path in the earlier manifest
+    languagetool: bool = True  # start/use the LanguageTool server for the grammar check
+    buyer_facing: bool = False  # text for a buyer: the promo check applies
+    index: bool = True  # the letter comes with an evidence index (attachment references are checked)
 
     def has(self, need: str) -> bool:
         return {"case": self.case_file is not None, "letter": self.letter is not None,
-                "previous": self.previous_evidence is not None}[need]
+                "previous": self.previous_evidence is not None, "buyer": self.buyer_facing,
+                "index": self.index}[need]
 
 
 # A check yields (where, message) pairs or (where, message, start, end).
@@ -43,6 +47,7 @@ class Check:
 
 def _checks() -> list[Check]:
     from docgen.qa import evidence_checks as ev
+    from docgen.qa import language_checks as lc
     from docgen.qa import letter_checks as lt
 
     return [
@@ -51,8 +56,19 @@ def _checks() -> list[Check]:
         Check("placeholders", "error", lt.placeholders, "a protected term, ID or number lost or repeated by MT",
               ("letter",)),
         Check("glyphs", "error", lt.glyphs, "characters no PDF font can draw (they would print as boxes)", ("letter",)),
-        Check("evidence-refs", "warning", lt.evidence_refs, "a fact citing no evidence, or evidence no fact cites",
-              ("case",)),
+        Check("grammar", "warning", lc.grammar, "LanguageTool: grammar and spelling (or: grammar not checked)",
+              ("letter",)),
+        Check("terminology", "warning", lc.terminology,
+              "a glossary term of the source whose Russian term is missing from the translation", ("letter",)),
+        Check("forbidden-terms", "error", lc.forbidden_terms, "a term the glossary forbids", ("letter",)),
+        Check("numbers", "error", lc.numbers, "a number, ID, date or amount of the source missing from the target",
+              ("letter",)),
+        Check("style", "warning", lc.style, "pleading or subjective wording; a fact without an evidence reference",
+              ("letter",)),
+        Check("promo", "warning", lc.promo, "buyer-facing text: discounts, bonuses, links, messengers, follow us",
+              ("letter", "buyer")),
+        Check("evidence-refs", "warning", lc.attachment_refs,
+              "«Приложение N» not in the index, or an attachment no fact refers to", ("letter", "index")),
         Check("metric-window", "warning", lt.metric_window,
               "performance review: evidence dates do not span the metric's window", ("case",)),
         Check("reappeal", "warning", lt.reappeal, "repeated appeal without the previous manifest to compare with",

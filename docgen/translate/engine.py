@@ -30,7 +30,9 @@ def _load(model_dir: str, sp_path: str, threads: int):
     import ctranslate2
     import sentencepiece as spm
 
-    translator = ctranslate2.Translator(model_dir, device="cpu", inter_threads=1, intra_threads=threads)
+    # compute_type "auto", as argostranslate: the same package gives the same output
+    translator = ctranslate2.Translator(model_dir, device="cpu", inter_threads=1, intra_threads=threads,
+                                        compute_type="auto")
     return translator, spm.SentencePieceProcessor(model_file=sp_path)
 
 

@@ -1,0 +1,285 @@
+"""Checks on the language of the letter: grammar (LanguageTool), terminology, numbers,
+style, promotional content, attachment references."""
+from __future__ import annotations
+
+import datetime as dt
+import re
+from functools import lru_cache
+from typing import Iterator
+
+import yaml
+
+from docgen.qa.registry import QAContext
+from docgen.resources import glossary_dir
+
+# ---- grammar ---------------------------------------------------------------------------
+
+
+def grammar(ctx: QAContext) -> Iterator[tuple]:
+    from docgen.qa.languagetool import grammar_checker, status
+
+    lang = ctx.letter.target_lang
+    checker = grammar_checker(lang, start_server=ctx.languagetool) if ctx.languagetool else None
+    if checker is None:
+        why = status().message if ctx.languagetool else "switched off"
+        yield "letter", f"grammar not checked: LanguageTool unavailable ({why})"
+        return
+    for seg in ctx.letter.segments.values():
+        text = seg.text(lang)
+        if not text or seg.origin == "data":
+            continue
+        for m in checker.check(text):
+            hint = f" (→ {', '.join(m.replacements)})" if m.replacements else ""
+            yield seg.id, f"{m.message} [{m.rule}] «{text[m.offset:m.offset + m.length]}»{hint}", \
+                m.offset, m.offset + m.length
+
+
+# ---- terminology -----------------------------------------------------------------------
+
+_WORD = re.compile(r"[\w-]+", re.UNICODE)
+
+
+def _lemma_sets(text: str) -> list[tuple[int, int, set[str]]]:
+    from docgen.translate.morph import _analyzer
+
+    morph = _analyzer()
+    out = []
+    for m in _WORD.finditer(text):
+        w = m.group().casefold()
+        lemmas = {w} | {p.normal_form for p in morph.parse(w)} if re.search(r"[а-яё]", w) else {w}
+        out.append((m.start(), m.end(), lemmas))
+    return out
+
+
+def find_inflected(term: str, text: str) -> tuple[int, int] | None:
+    """Where `term` occurs in `text` in any inflected form (pymorphy3 lemmas)."""
+    from docgen.translate.morph import _analyzer
+
+    morph = _analyzer()
+    term_words = [w.casefold() for w in _WORD.findall(term)]
+    if not term_words:
+        return None
+    wanted = [{w} | {p.normal_form for p in morph.parse(w)} for w in term_words]
+    words = _lemma_sets(text)
+    for i in range(len(words) - len(wanted) + 1):
+        if all(words[i + k][2] & wanted[k] for k in range(len(wanted))):
+            return words[i][0], words[i + len(wanted) - 1][1]
+    return None
+
+
+def _glossary():
+    from docgen.glossary import load_glossary
+
+    return load_glossary()
+
+
+def terminology(ctx: QAContext) -> Iterator[tuple]:
+    letter = ctx.letter
+    src, tgt = letter.source_lang, letter.target_lang
+    if src == tgt:
+        return
+    glossary = _glossary()
+    for seg in letter.seller_segments():
+        target = seg.text(tgt)
+        if not target:
+            continue
+        seen = set()
+        for match in glossary.find(seg.source, src):
+            term = match.term
+            if term.status == "forbidden" or term.id in seen:
+                continue
+            seen.add(term.id)
+            expected = term.text(tgt)
+            found = find_inflected(expected, target) if term.inflects and tgt == "ru" else \
+                (lambda i: (i, i + len(expected)) if i >= 0 else None)(target.casefold().find(expected.casefold()))
+            if found is None:
+                yield seg.id, (f"source term «{match.term.text(src)}» ({term.en}) should be translated as "
+                               f"«{expected}» (glossary {term.id})")
+
+
+def forbidden_terms(ctx: QAContext) -> Iterator[tuple]:
+    tgt = ctx.letter.target_lang
+    forbidden = [t for t in _glossary().terms if t.status == "forbidden"]
+    for seg in ctx.letter.segments.values():
+        text = seg.text(tgt)
+        if not text:
+            continue
+        for term in forbidden:
+            found = find_inflected(term.text(tgt), text)
+            if found:
+                yield seg.id, f"«{text[found[0]:found[1]]}» is a forbidden term: {term.note}", found[0], found[1]
+
+
+# ---- numbers ---------------------------------------------------------------------------
+
+_RU_MONTHS = ("январ", "феврал", "март", "апрел", "ма", "июн", "июл", "август", "сентябр", "октябр", "ноябр",
+              "декабр")
+_EN_MONTHS = ("jan", "feb", "mar", "apr", "may", "jun", "jul", "aug", "sep", "oct", "nov", "dec")
+_DATES = (
+    re.compile(r"(?P<y>\d{4})\s*年\s*(?P<m>\d{1,2})\s*月\s*(?P<d>\d{1,2})\s*日"),
+    re.compile(r"(?P<y>\d{4})-(?P<m>\d{1,2})-(?P<d>\d{1,2})"),
+    re.compile(r"(?<![\d.])(?P<d>\d{1,2})\.(?P<m>\d{1,2})\.(?P<y>\d{4})(?![\d])"),
+    re.compile(r"(?<![\d.])(?P<y>\d{4})\.(?P<m>\d{1,2})\.(?P<d>\d{1,2})(?![\d])"),
+    re.compile(r"(?<!\d)(?P<d>\d{1,2})\s+(?P<mon>[А-Яа-яЁёA-Za-z]+)\.?\s+(?P<y>\d{4})"),
+)
+_MONTHS = (
+    re.compile(r"(?P<y>\d{4})\s*年\s*(?P<m>\d{1,2})\s*月(?!\s*\d)"),
+    re.compile(r"(?<![\d.])(?P<m>\d{1,2})\.(?P<y>\d{4})(?![\d.])"),
+    re.compile(r"(?<![\w])(?P<mon>[А-Яа-яЁёA-Za-z]{3,})\s+(?P<y>\d{4})"),
+)
+_NUMBER = re.compile(r"\d+(?:[ \u00a0]\d{3})*(?:[.,]\d+)?")
+_ID = re.compile(r"[A-Za-z]*\d[\w-]*\d[A-Za-z]*|[A-Z]{2,}-\d+")
+
+
+def _month(name: str) -> int | None:
+    n = name.casefold()
+    for i, stem in enumerate(_RU_MONTHS, 1):
+        if n.startswith(stem) and (stem != "ма" or n in ("мая", "май", "мае")):
+            return i
+    for i, stem in enumerate(_EN_MONTHS, 1):
+        if n.startswith(stem):
+            return i
+    return None
+
+
+def extract_numbers(text: str) -> tuple[set[dt.date], set[tuple[int, int]], set[str], set[str]]:
+    """Dates (as dates), months (year, month), IDs (as written) and other numbers
+    (normalised) of a text."""
+    dates: set[dt.date] = set()
+    months: set[tuple[int, int]] = set()
+    taken = []
+    for pattern in _DATES:
+        for m in pattern.finditer(text):
+            g = m.groupdict()
+            month = int(g["m"]) if g.get("m") else _month(g.get("mon") or "")
+            try:
+                if month:
+                    dates.add(dt.date(int(g["y"]), month, int(g["d"])))
+                    taken.append(m.span())
+            except ValueError:
+                continue
+    for pattern in _MONTHS:
+        for m in pattern.finditer(text):
+            if any(s <= m.start() < e for s, e in taken):
+                continue
+            g = m.groupdict()
+            month = int(g["m"]) if g.get("m") else _month(g.get("mon") or "")
+            if month and 1 <= month <= 12:
+                months.add((int(g["y"]), month))
+                taken.append(m.span())
+    rest = list(text)
+    for s, e in taken:
+        rest[s:e] = [" "] * (e - s)
+    rest_text = "".join(rest)
+    ids = {m.group() for m in _ID.finditer(rest_text) if re.search(r"[A-Za-z-]", m.group()) and len(m.group()) >= 4}
+    for i in ids:
+        rest_text = rest_text.replace(i, " ")
+    numbers = {_norm_number(m.group()) for m in _NUMBER.finditer(rest_text)}
+    return dates, months, ids, numbers
+
+
+def _norm_number(s: str) -> str:
+    s = s.replace(" ", "").replace("\u00a0", "").replace(",", ".")
+    if "." in s:
+        s = s.rstrip("0").rstrip(".") or "0"
+    return s.lstrip("0") or "0"
+
+
+def numbers(ctx: QAContext) -> Iterator[tuple]:
+    letter = ctx.letter
+    src, tgt = letter.source_lang, letter.target_lang
+    if src == tgt:
+        return
+    for seg in letter.seller_segments():
+        target = seg.text(tgt)
+        if not target:
+            continue
+        s_dates, s_months, s_ids, s_nums = extract_numbers(seg.source)
+        t_dates, t_months, t_ids, t_nums = extract_numbers(target)
+        t_months |= {(d.year, d.month) for d in t_dates}
+        t_all_nums = t_nums | {_norm_number(x) for d in t_dates for x in (str(d.day), str(d.month), str(d.year))}
+        for d in sorted(s_dates - t_dates):
+            yield seg.id, f"date {d.isoformat()} of the source is missing from the translation"
+        for y, mo in sorted(s_months - t_months):
+            yield seg.id, f"month {mo:02d}.{y} of the source is missing from the translation"
+        for i in sorted(s_ids - t_ids):
+            yield seg.id, f"ID {i} of the source is missing from the translation"
+        for n in sorted(s_nums - t_all_nums):
+            yield seg.id, f"number {n} of the source is missing from the translation"
+
+
+# ---- style, promo ------------------------------------------------------------------------
+
+
+@lru_cache(maxsize=1)
+def _phrases() -> dict:
+    path = glossary_dir() / "style.yaml"
+    return yaml.safe_load(path.read_text(encoding="utf-8")) if path.is_file() else {}
+
+
+def _phrase_hits(kind: str, text: str, lang: str) -> Iterator[tuple[int, int, str]]:
+    """Non-overlapping hits, longest phrase first (我保证 rather than 保证 inside it)."""
+    taken: list[tuple[int, int]] = []
+    for phrase in sorted(_phrases().get(kind, {}).get(lang, []), key=len, reverse=True):
+        if lang == "zh":
+            pattern = re.compile(re.escape(phrase))
+        elif kind == "promo" and " " not in phrase:
+            # any ending: «промокоду», «скидкой», "discounts"
+            pattern = re.compile(rf"(?<!\w){re.escape(phrase)}\w*", re.IGNORECASE)
+        else:
+            pattern = re.compile(rf"(?<!\w){re.escape(phrase)}(?!\w)", re.IGNORECASE)
+        for m in pattern.finditer(text):
+            if any(m.start() < e and s < m.end() for s, e in taken):
+                continue
+            taken.append(m.span())
+            yield m.start(), m.end(), phrase
+
+
+def style(ctx: QAContext) -> Iterator[tuple]:
+    letter = ctx.letter
+    for seg in letter.seller_segments():
+        for lang, text in seg.texts.items():
+            for s, e, phrase in _phrase_hits("pleading", text, lang):
+                span = (s, e) if lang == letter.target_lang else ()  # offsets point into the target text
+                yield seg.id, (f"subjective or pleading wording «{phrase}»: Ozon rejects appeals built on promises; "
+                               "state the fact and cite its evidence"), *span
+    for block in letter.blocks:
+        ids = block.segment_ids
+        facts = [i for i in ids if re.fullmatch(r"fact\.\d+", i)]
+        if facts and not any(i.endswith(".refs") for i in ids):
+            yield facts[0], "fact without an evidence reference: Ozon rejects claims without proof"
+
+
+def promo(ctx: QAContext) -> Iterator[tuple]:
+    tgt = ctx.letter.target_lang
+    for seg in ctx.letter.segments.values():
+        for lang, text in seg.texts.items():
+            hits = list(_phrase_hits("promo", text, lang))
+            hits += [(m.start(), m.end(), "a link") for m in re.finditer(r"https?://\S+|www\.\S+", text)]
+            for s, e, what in hits:
+                span = (s, e) if lang == tgt else ()
+                yield (seg.id, f"not allowed in a message to a buyer: {what} (discounts, bonuses, links, "
+                       "messengers and 'follow us' are banned)", *span)
+
+
+# ---- attachment references ---------------------------------------------------------------
+
+_REF = re.compile(r"Приложени[еяию]\s+(\d+(?:\s*,\s*\d+)*)|Attachments?\s+(\d+(?:\s*,\s*\d+)*)|附件\s*(\d+(?:\s*、\s*\d+)*)")
+
+
+def attachment_refs(ctx: QAContext) -> Iterator[tuple]:
+    numbers_in_index = {e.number for e in ctx.entries}
+    tgt = ctx.letter.target_lang
+    cited: set[int] = set()
+    for seg in ctx.letter.segments.values():
+        if seg.id.startswith("attachment."):
+            continue  # the list of attachments itself
+        text = seg.text(tgt) or ""
+        for m in _REF.finditer(text):
+            nums = {int(n) for n in re.findall(r"\d+", next(g for g in m.groups() if g))}
+            cited |= nums
+            for n in sorted(nums - numbers_in_index):
+                yield seg.id, f"Приложение {n} is referred to but is not in the evidence index", m.start(), m.end()
+    for e in ctx.entries:
+        if e.number not in cited:
+            yield f"evidence.{e.id}", f"Приложение {e.number} ({e.name}) is in the index but no fact refers to it"

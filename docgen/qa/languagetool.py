@@ -1,0 +1,255 @@
+"""The LanguageTool server docgen runs for its grammar check, and the client for it.
+
+One server per machine: started on demand (`docgen lt start`, or by `docgen build` /
+`docgen check` when the jars are there), found again through a state file, stopped
+with `docgen lt stop`. `LT_URL` points at an existing server instead. The server's jars
+come from Maven Central through scripts/fetch-languagetool; nothing is downloaded at
+run time, and the client (language-tool-python) only ever talks to this server."""
+from __future__ import annotations
+
+import json
+import os
+import re
+import signal
+import socket
+import subprocess
+import time
+import urllib.error
+import urllib.request
+from dataclasses import dataclass
+from functools import lru_cache
+from pathlib import Path
+
+from docgen.resources import PROJECT_ROOT, glossary_dir
+from docgen.translate.cache import cache_path
+
+START_TIMEOUT = 90  # seconds; LanguageTool loads Russian dictionaries slowly on 2 cores
+HEAP = os.environ.get("DOCGEN_LT_HEAP", "1g")
+
+# Rules that misfire on letters: documented here, sent as disabledRules.
+DISABLED_RULES = {
+    "ru": (
+        "UPPERCASE_SENTENCE_START",  # list items and references such as «(см. Приложение 1)»
+        "WHITESPACE_RULE",  # labels padded with spaces before signature lines
+        "DASH_RULE",  # «24.10.2026 —» date prefixes
+        "RU_COMPOUNDS",  # hyphenated product names and IDs
+        "SENTENCE_WHITESPACE",  # certificate and order numbers with dots («RU Д-CN.РА01.В.12345/26»)
+    ),
+    "en": ("UPPERCASE_SENTENCE_START", "WHITESPACE_RULE", "EN_QUOTES", "DASH_RULE"),
+}
+SPELLING_RULES = re.compile(r"MORFOLOGIK_RULE|HUNSPELL|SPELLING")
+LT_LANG = {"ru": "ru-RU", "en": "en-GB"}
+
+
+def jars_dir() -> Path:
+    return Path(os.environ.get("DOCGEN_LT_JARS", PROJECT_ROOT / "vendor" / "languagetool" / "jars"))
+
+
+def _state_file() -> Path:
+    return cache_path().parent / "languagetool.json"
+
+
+def lt_version() -> str:
+    pom = (PROJECT_ROOT / "languagetool" / "pom.xml").read_text(encoding="utf-8")
+    m = re.search(r"<languagetool.version>([^<]+)<", pom)
+    return m.group(1) if m else "unknown"
+
+
+@lru_cache(maxsize=1)
+def project_words() -> frozenset[str]:
+    """Words LanguageTool's dictionary lacks (glossary/lt-words.txt), never flagged."""
+    path = glossary_dir() / "lt-words.txt"
+    if not path.is_file():
+        return frozenset()
+    words = (ln.split("#", 1)[0].strip() for ln in path.read_text(encoding="utf-8").splitlines())
+    return frozenset(w.casefold() for w in words if w)
+
+
+def healthy(url: str, timeout: float = 2.0) -> bool:
+    try:
+        with urllib.request.urlopen(url.rstrip("/") + "/v2/healthcheck", timeout=timeout) as r:
+            return r.status == 200
+    except (urllib.error.URLError, OSError, ValueError):
+        return False
+
+
+@dataclass
+class ServerStatus:
+    url: str | None
+    pid: int | None
+    running: bool
+    external: bool  # LT_URL
+    message: str
+
+
+def _read_state() -> dict:
+    try:
+        return json.loads(_state_file().read_text(encoding="utf-8"))
+    except (OSError, ValueError):
+        return {}
+
+
+def _pid_alive(pid: int | None) -> bool:
+    if not pid:
+        return False
+    try:
+        os.kill(pid, 0)
+        return True
+    except OSError:
+        return False
+
+
+def status() -> ServerStatus:
+    env = os.environ.get("LT_URL")
+    if env:
+        ok = healthy(env)
+        return ServerStatus(env, None, ok, True, f"LT_URL {env} {'answers' if ok else 'does not answer'}")
+    st = _read_state()
+    url, pid = st.get("url"), st.get("pid")
+    if url and _pid_alive(pid) and healthy(url):
+        return ServerStatus(url, pid, True, False, f"running at {url} (pid {pid})")
+    if not (jars_dir() / f"languagetool-server-{lt_version()}.jar").is_file():
+        return ServerStatus(None, None, False, False,
+                            f"not installed: no jars in {jars_dir()} (run ./scripts/fetch-languagetool)")
+    return ServerStatus(None, None, False, False, "not running (start it with `docgen lt start`)")
+
+
+def _free_port() -> int:
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return s.getsockname()[1]
+
+
+def start(timeout: float = START_TIMEOUT) -> ServerStatus:
+    st = status()
+    if st.running or st.external:
+        return st
+    if st.message.startswith("not installed"):
+        return st
+    port = _free_port()
+    url = f"http://127.0.0.1:{port}"
+    log = _state_file().with_suffix(".log")
+    log.parent.mkdir(parents=True, exist_ok=True)
+    cmd = ["java", f"-Xmx{HEAP}", "-cp", str(jars_dir() / "*"), "org.languagetool.server.HTTPServer",
+           "--port", str(port)]
+    with open(log, "wb") as out:
+        proc = subprocess.Popen(cmd, stdout=out, stderr=subprocess.STDOUT, stdin=subprocess.DEVNULL,
+                                start_new_session=True)  # outlives this docgen run; stopped by `lt stop`
+    deadline = time.monotonic() + timeout
+    while time.monotonic() < deadline:
+        if proc.poll() is not None:
+            return ServerStatus(None, None, False, False, f"LanguageTool exited at start; see {log}")
+        if healthy(url, timeout=1):
+            tmp = _state_file().with_suffix(".part")
+            tmp.write_text(json.dumps({"url": url, "pid": proc.pid, "version": lt_version()}), encoding="utf-8")
+            tmp.replace(_state_file())
+            _post_check(url, "Проверка связи.", "ru")  # warm-up: loads the Russian rules once
+            return ServerStatus(url, proc.pid, True, False, f"started at {url} (pid {proc.pid})")
+        time.sleep(0.5)
+    proc.terminate()
+    return ServerStatus(None, None, False, False, f"LanguageTool did not answer within {timeout:.0f} s; see {log}")
+
+
+def stop() -> ServerStatus:
+    st = _read_state()
+    pid = st.get("pid")
+    if _pid_alive(pid):
+        os.killpg(pid, signal.SIGTERM)
+        for _ in range(50):
+            if not _pid_alive(pid):
+                break
+            time.sleep(0.1)
+    _state_file().unlink(missing_ok=True)
+    return ServerStatus(None, None, False, False, "stopped" if pid else "was not running")
+
+
+def _post_check(url: str, text: str, lang: str) -> dict:
+    data = urllib.parse.urlencode({"text": text, "language": LT_LANG.get(lang, lang)}).encode()
+    with urllib.request.urlopen(url.rstrip("/") + "/v2/check", data=data, timeout=60) as r:
+        return json.loads(r.read())
+
+
+@dataclass(frozen=True)
+class GrammarMatch:
+    rule: str
+    offset: int
+    length: int
+    message: str
+    replacements: tuple[str, ...]
+
+
+class GrammarChecker:
+    """language-tool-python pointed at our server, with the project word list and
+    disabled rules applied, and a per-text cache (SQLite, beside the MT cache)."""
+
+    def __init__(self, url: str, lang: str):
+        import language_tool_python
+
+        self.lang = lang
+        self.tool = language_tool_python.LanguageTool(LT_LANG.get(lang, lang), remote_server=url)
+        self.tool.disabled_rules.update(DISABLED_RULES.get(lang, ()))
+        self.requests = 0  # texts sent to the server (cache misses)
+        self._db = None
+
+    @property
+    def _cache(self):
+        import sqlite3
+
+        if self._db is None:
+            path = cache_path().parent / "qa-cache.sqlite"
+            path.parent.mkdir(parents=True, exist_ok=True)
+            self._db = sqlite3.connect(str(path))
+            self._db.execute("create table if not exists grammar (key text primary key, matches text)")
+        return self._db
+
+    def _key(self, text: str) -> str:
+        import hashlib
+
+        cfg = [text, self.lang, lt_version(), sorted(DISABLED_RULES.get(self.lang, ())), sorted(project_words())]
+        return hashlib.sha256(json.dumps(cfg, ensure_ascii=False).encode()).hexdigest()
+
+    def check(self, text: str) -> list[GrammarMatch]:
+        key = self._key(text)
+        row = self._cache.execute("select matches from grammar where key = ?", (key,)).fetchone()
+        if row is not None:
+            raw = json.loads(row[0])
+        else:
+            self.requests += 1
+            raw = [{"rule": m.rule_id, "offset": m.offset, "length": m.error_length, "message": m.message,
+                    "replacements": list(m.replacements[:3])} for m in self.tool.check(text)]
+            self._cache.execute("insert or replace into grammar values (?, ?)", (key, json.dumps(raw)))
+            self._cache.commit()
+        out = []
+        words = project_words()
+        for m in raw:
+            flagged = text[m["offset"]:m["offset"] + m["length"]]
+            if SPELLING_RULES.search(m["rule"]) and _known(flagged, words):
+                continue
+            out.append(GrammarMatch(m["rule"], m["offset"], m["length"], m["message"], tuple(m["replacements"])))
+        return out
+
+
+def _known(word: str, words: frozenset[str]) -> bool:
+    w = word.casefold()
+    if w in words:
+        return True
+    from docgen.translate.morph import _analyzer
+
+    return any(p.normal_form in words for p in _analyzer().parse(w))
+
+
+_checkers: dict[tuple[str, str], GrammarChecker] = {}
+
+
+def grammar_checker(lang: str, start_server: bool = True) -> GrammarChecker | None:
+    """The checker for `lang`, starting the server if needed and possible; None when
+    LanguageTool is unavailable."""
+    st = status()
+    if not st.running and start_server and not st.external:
+        st = start()
+    if not st.running or not st.url:
+        return None
+    key = (st.url, lang)
+    if key not in _checkers:
+        _checkers[key] = GrammarChecker(st.url, lang)
+    return _checkers[key]

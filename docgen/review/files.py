@@ -1,0 +1,177 @@
+"""review.xlf (XLIFF 1.2 through translate-toolkit) and review.docx (a bilingual table
+for Word): written from a built letter, read back after the translator's edits.
+
+Both carry the letter's SHA-256, so a file made for another version is refused. Units
+are one per segment with its stable id; template sentences are locked
+(`translate="no"`, state `final`), machine output is `needs-review-translation`, a
+person's translation `translated`. Notes carry the segment's QA findings, glossary
+hints and the protected values (IDs, numbers) that must not change."""
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+from pathlib import Path
+
+from lxml import etree
+from translate.storage import xliff
+
+from docgen.errors import DocgenError, Problem
+from docgen.glossary import Glossary
+from docgen.translate.protect import protect
+
+REVIEW_XLF = "review.xlf"
+REVIEW_DOCX = "review.docx"
+SHA_MARK = "docgen-letter-sha256:"
+
+STATE = {"template": "final", "data": "final", "mt": "needs-review-translation", "untranslated": "needs-translation",
+         "human": "translated", "glossary": "translated"}
+
+
+class Xliff12(xliff.xlifffile):
+    """translate-toolkit's XLIFF store, writing version 1.2 (the one CAT tools read best)."""
+
+    XMLskeleton = """<?xml version="1.0" ?>
+<xliff version='1.2' xmlns='urn:oasis:names:tc:xliff:document:1.2'>
+<file original='NoName' source-language='en' datatype='plaintext'>
+<body>
+</body>
+</file>
+</xliff>"""
+    namespace = "urn:oasis:names:tc:xliff:document:1.2"
+
+
+@dataclass
+class ReviewFile:
+    letter_sha256: str
+    targets: dict[str, str]  # segment id → reviewed target
+    path: Path
+
+
+def _notes(seg: dict, glossary: Glossary, source_lang: str) -> list[str]:
+    notes = [f"QA {f['severity']} [{f['check']}]: {f['message']}" for f in seg.get("findings", [])]
+    for m in glossary.find(seg["source"], source_lang):
+        if m.term.status != "forbidden":
+            notes.append(f"Glossary: {m.term.text(source_lang)} = {m.term.ru} ({m.term.en}); {m.term.note}".rstrip("; "))
+    spans = protect(seg["source"], source_lang, "ru", None).spans
+    protected = sorted({sp.source for sp in spans if sp.kind != "date"})
+    dates = sorted({f"{sp.source} = {sp.target}" for sp in spans if sp.kind == "date"})
+    if dates:
+        notes.append("Dates: " + ", ".join(dates))
+    if protected:
+        notes.append("Keep unchanged: " + ", ".join(protected))
+    if seg["origin"] == "mt":
+        notes.append(f"Machine translation ({seg.get('mt_model') or 'MT'}): check line by line")
+    return notes
+
+
+def write_review_xliff(state: dict, glossary: Glossary, path: Path) -> None:
+    store = Xliff12(sourcelanguage=state["source_lang"], targetlanguage=state["target_lang"])
+    store.setfilename(store.getfilenode("NoName"), f"letter.{state['target_lang']}#{SHA_MARK}{state['letter_sha256']}")
+    for seg in state["segments"]:
+        unit = store.UnitClass(seg["source"])
+        store.addunit(unit)
+        unit.setid(seg["id"])
+        unit.settarget(seg["target"] or "")
+        if unit.xmlelement.find(unit.namespaced("target")) is None:  # an empty target, still to be written
+            etree.SubElement(unit.xmlelement, unit.namespaced("target"))
+            unit.xmlelement.insert(1, unit.xmlelement.find(unit.namespaced("target")))
+        unit.set_state_n(unit.statemap[STATE[seg["origin"]]])
+        if seg["origin"] in ("template", "data"):
+            unit.xmlelement.set("translate", "no")  # locked: written once by a person for every letter
+        for note in _notes(seg, glossary, state["source_lang"]):
+            unit.addnote(note, origin="developer")
+    tmp = path.with_name(path.name + ".part")
+    tmp.write_bytes(bytes(store))
+    tmp.replace(path)
+
+
+def read_review_xliff(path: Path) -> ReviewFile:
+    try:
+        store = Xliff12.parsestring(path.read_bytes())
+    except Exception as e:  # lxml and translate-toolkit raise several kinds for a broken file
+        raise DocgenError(Problem(str(path), "", f"not a readable XLIFF file ({type(e).__name__})")) from None
+    sha = None
+    for name in store.getfilenames():
+        m = re.search(re.escape(SHA_MARK) + r"([0-9a-f]{64})", name or "")
+        if m:
+            sha = m.group(1)
+    if sha is None:
+        raise DocgenError(Problem(str(path), "file/@original", "not a docgen review file (no letter hash)"))
+    targets = {}
+    for unit in store.units:
+        if unit.isheader():
+            continue
+        uid = unit.xmlelement.get("id") or ""  # getid() would prefix the file name
+        if uid in targets:
+            raise DocgenError(Problem(str(path), uid, "segment id appears twice"))
+        targets[uid] = unit.target or ""
+    return ReviewFile(letter_sha256=sha, targets=targets, path=path)
+
+
+def write_review_docx(state: dict, glossary: Glossary, path: Path) -> None:
+    import docx
+    from docx.enum.section import WD_ORIENT
+    from docx.shared import Mm, Pt
+
+    d = docx.Document()
+    sec = d.sections[0]
+    sec.orientation = WD_ORIENT.LANDSCAPE
+    sec.page_width, sec.page_height = Mm(297), Mm(210)
+    sec.left_margin = sec.right_margin = Mm(15)
+    d.add_heading("Review / Проверка перевода", level=1)
+    d.add_paragraph("Edit only the «translation» column. Grey rows are locked template sentences. "
+                    "Then: docgen review import review.docx --reviewer \"Name Surname\". / "
+                    "Правьте только столбец «translation». Серые строки — неизменяемые шаблонные фразы.")
+    d.add_paragraph(f"{SHA_MARK}{state['letter_sha256']}")
+    t = d.add_table(rows=1, cols=4)
+    t.style = "Table Grid"
+    t.autofit = False
+    widths = [Mm(25), Mm(95), Mm(95), Mm(52)]
+    for i, h in enumerate(("id", f"source ({state['source_lang']})", f"translation ({state['target_lang']})", "notes")):
+        t.rows[0].cells[i].text = h
+        t.rows[0].cells[i].width = widths[i]
+    for seg in state["segments"]:
+        cells = t.add_row().cells
+        values = (seg["id"], seg["source"], seg["target"] or "", "\n".join(_notes(seg, glossary, state["source_lang"])))
+        for i, v in enumerate(values):
+            cells[i].text = v
+            cells[i].width = widths[i]
+            for p in cells[i].paragraphs:
+                for r in p.runs:
+                    r.font.size = Pt(9)
+        if seg["origin"] in ("template", "data"):
+            from docx.oxml import OxmlElement
+            from docx.oxml.ns import qn
+
+            for c in cells:
+                shd = OxmlElement("w:shd")
+                shd.set(qn("w:val"), "clear")
+                shd.set(qn("w:fill"), "E7E6E6")
+                c._tc.get_or_add_tcPr().append(shd)
+    tmp = path.with_name(path.name + ".part")
+    d.save(str(tmp))
+    tmp.replace(path)
+
+
+def read_review_docx(path: Path) -> ReviewFile:
+    import docx
+
+    try:
+        d = docx.Document(str(path))
+    except Exception as e:
+        raise DocgenError(Problem(str(path), "", f"not a readable DOCX file ({type(e).__name__})")) from None
+    sha = None
+    for p in d.paragraphs:
+        m = re.search(re.escape(SHA_MARK) + r"\s*([0-9a-f]{64})", p.text)
+        if m:
+            sha = m.group(1)
+    if sha is None or not d.tables:
+        raise DocgenError(Problem(str(path), "", "not a docgen review file (no letter hash or no table)"))
+    targets: dict[str, str] = {}
+    for row in d.tables[0].rows[1:]:
+        cells = row.cells
+        uid = cells[0].text.strip()
+        if uid in targets:
+            raise DocgenError(Problem(str(path), uid, "segment id appears twice"))
+        targets[uid] = "\n".join(p.text for p in cells[2].paragraphs).strip()
+    return ReviewFile(letter_sha256=sha, targets=targets, path=path)

@@ -1,0 +1,64 @@
+"""What a build leaves for the review: the letter's segments (`letter.json`) and, once
+a review is imported, the reviewed record (`review.json`), both in the output folder."""
+from __future__ import annotations
+
+import json
+import os
+from dataclasses import asdict, dataclass, field
+from pathlib import Path
+
+from docgen.errors import DocgenError, Problem
+from docgen.model import Letter
+
+LETTER_STATE = "letter.json"
+REVIEW_STATE = "review.json"
+
+
+def save_letter_state(letter: Letter, case_path: Path, folder: Path, final_dir: Path) -> None:
+    data = {
+        "case": os.path.relpath(case_path, final_dir),
+        "source_lang": letter.source_lang, "target_lang": letter.target_lang,
+        "letter_sha256": letter.text_sha256(),
+        "segments": [{"id": s.id, "origin": s.origin, "mt_model": s.mt_model, "source": s.source,
+                      "target": s.text(letter.target_lang), "findings": [f.as_dict() for f in s.findings]}
+                     for s in letter.segments.values()],
+    }
+    (folder / LETTER_STATE).write_text(json.dumps(data, ensure_ascii=False, indent=1) + "\n", encoding="utf-8")
+
+
+def load_letter_state(outdir: Path) -> dict:
+    path = outdir / LETTER_STATE
+    try:
+        return json.loads(path.read_text(encoding="utf-8"))
+    except FileNotFoundError:
+        raise DocgenError(Problem(str(outdir), "", "not a docgen output folder (no letter.json); "
+                                  "run `docgen build` first")) from None
+    except ValueError:
+        raise DocgenError(Problem(str(path), "", "letter.json is damaged; rebuild with `docgen build`")) from None
+
+
+@dataclass
+class ReviewRecord:
+    """A recorded review: every reviewed segment's source and approved target."""
+
+    reviewer: str
+    native_language: str
+    time: str  # ISO 8601, UTC
+    letter_sha256: str  # the letter text the reviewer approved (after their edits)
+    segments: dict[str, dict[str, str]]  # id → {"source": …, "target": …}
+    changed: list[dict[str, str]] = field(default_factory=list)  # {"id", "before", "after"}
+    reviewed_file: str = ""
+
+    def save(self, folder: Path) -> None:
+        (folder / REVIEW_STATE).write_text(json.dumps(asdict(self), ensure_ascii=False, indent=1) + "\n",
+                                           encoding="utf-8")
+
+
+def load_review_record(outdir: Path) -> ReviewRecord | None:
+    path = outdir / REVIEW_STATE
+    if not path.is_file():
+        return None
+    try:
+        return ReviewRecord(**json.loads(path.read_text(encoding="utf-8")))
+    except (ValueError, TypeError):
+        raise DocgenError(Problem(str(path), "", "review.json is damaged")) from None

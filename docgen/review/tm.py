@@ -1,0 +1,43 @@
+"""Translation memory as TMX (translate-toolkit): reviewed sentences out, approved
+translations in (used before MT)."""
+from __future__ import annotations
+
+from pathlib import Path
+
+from translate.storage.tmx import tmxfile
+
+from docgen.errors import DocgenError, Problem
+from docgen.translate.cache import SegmentCache
+
+
+def export_tmx(path: Path, cache: SegmentCache | None = None) -> int:
+    cache = cache or SegmentCache()
+    rows = cache.tm_all()
+    store = tmxfile()
+    for source, src, tgt, target, reviewer in rows:
+        store.addtranslation(source, src, target, tgt, comment=f"reviewed by {reviewer}" if reviewer else None)
+    tmp = path.with_name(path.name + ".part")
+    tmp.write_bytes(bytes(store))
+    tmp.replace(path)
+    return len(rows)
+
+
+def import_tmx(path: Path, cache: SegmentCache | None = None) -> int:
+    cache = cache or SegmentCache()
+    try:
+        store = tmxfile(path.read_bytes())
+    except Exception as e:  # lxml raises several kinds for a broken file
+        raise DocgenError(Problem(str(path), "", f"not a readable TMX file ({type(e).__name__})")) from None
+    n = 0
+    xml_lang = "{http://www.w3.org/XML/1998/namespace}lang"
+    for unit in store.units:
+        tuvs = unit.xmlelement.findall("tuv")
+        if len(tuvs) < 2:
+            continue
+        langs = [t.get(xml_lang) or t.get("lang") or "" for t in tuvs[:2]]
+        src, tgt = (lang.split("-")[0].lower() for lang in langs)
+        if not (unit.source and unit.target and src and tgt):
+            continue
+        cache.tm_put(unit.source, src, tgt, unit.target, "tmx")
+        n += 1
+    return n
