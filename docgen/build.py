@@ -118,7 +118,8 @@ def index_labels(case_file: CaseFile, letter: Letter) -> IndexLabels:
         target=case.target, second=case.language if case.language != case.target else None,
         heading_context={"seller": case.seller, "seller_name": seller_name(case, case.target),
                          "reference": case.case_reference},
-        running_header=fur["running_header"], page_label=fur["page_label"])
+        running_header=fur["running_header"], page_label=fur["page_label"],
+        seller_names={lang: seller_name(case, lang) for lang in (case.target, case.language)})
 
 
 def _manifest(case_file: CaseFile, entries: list[EvidenceEntry], outputs: list[Path], letter: Letter,

@@ -35,6 +35,9 @@ def _edit_xliff(out, edits: dict[str, str], dest_name="reviewed.xlf"):
     for unit in store.units:
         uid = unit.xmlelement.get("id")
         if uid in edits:
+            target = unit.xmlelement.find(unit.namespaced("target"))
+            for child in list(target):  # the new text replaces the whole target, markup included
+                target.remove(child)
             unit.settarget(edits[uid])
             unit.set_state_n(unit.statemap["translated"])
     dest = out.parent / dest_name  # the translator's copy lives outside the output folder
@@ -60,6 +63,9 @@ def test_xliff_export_shape(draft):
     notes = units["fact.1"].getnotes()
     assert "Keep unchanged: 58213746-0017-1, RU741852963CN" in notes and "Glossary: 货件 = отправление" in notes
     assert "QA error [untranslated]" in units["fact.2"].getnotes()
+    # protected values are marked so that CAT tools lock them
+    mrk = units["fact.1"].xmlelement.find(units["fact.1"].namespaced("source")).findall(units["fact.1"].namespaced("mrk"))
+    assert [(m.get("mtype"), m.text) for m in mrk] == [("protected", "58213746-0017-1"), ("protected", "RU741852963CN")]
 
 
 def test_round_trip_through_xliff(draft):

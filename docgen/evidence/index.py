@@ -144,7 +144,7 @@ class IndexLabels:
     running_header: str
     page_label: str
     case_line: bool = True
-    extra: dict = field(default_factory=dict)
+    seller_names: dict = field(default_factory=dict)  # language → the seller's name as written in it
 
 
 def index_document(entries: list[EvidenceEntry], labels: IndexLabels, findings: list[Finding]) -> Document:
@@ -152,7 +152,10 @@ def index_document(entries: list[EvidenceEntry], labels: IndexLabels, findings: 
     ts = {lang: load_templates(None, lang) for lang in filter(None, (target, second))}
 
     def text(key: str, lang: str, **extra) -> str:
-        return ts[lang].render(key, {**labels.heading_context, **extra})
+        ctx = {**labels.heading_context, **extra}
+        if lang in labels.seller_names:
+            ctx["seller_name"] = labels.seller_names[lang]
+        return ts[lang].render(key, ctx)
 
     def bi(key: str, **extra) -> str:
         a = text(key, target, **extra)

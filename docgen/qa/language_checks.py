@@ -39,27 +39,27 @@ def grammar(ctx: QAContext) -> Iterator[tuple]:
 _WORD = re.compile(r"[\w-]+", re.UNICODE)
 
 
-def _lemma_sets(text: str) -> list[tuple[int, int, set[str]]]:
+@lru_cache(maxsize=65536)
+def _lemmas(word: str) -> frozenset[str]:
     from docgen.translate.morph import _analyzer
 
-    morph = _analyzer()
-    out = []
-    for m in _WORD.finditer(text):
-        w = m.group().casefold()
-        lemmas = {w} | {p.normal_form for p in morph.parse(w)} if re.search(r"[а-яё]", w) else {w}
-        out.append((m.start(), m.end(), lemmas))
-    return out
+    w = word.casefold()
+    if not re.search(r"[а-яё]", w):
+        return frozenset({w})
+    return frozenset({w} | {p.normal_form for p in _analyzer().parse(w)})
+
+
+@lru_cache(maxsize=8192)
+def _lemma_sets(text: str) -> tuple[tuple[int, int, frozenset[str]], ...]:
+    return tuple((m.start(), m.end(), _lemmas(m.group())) for m in _WORD.finditer(text))
 
 
 def find_inflected(term: str, text: str) -> tuple[int, int] | None:
     """Where `term` occurs in `text` in any inflected form (pymorphy3 lemmas)."""
-    from docgen.translate.morph import _analyzer
-
-    morph = _analyzer()
-    term_words = [w.casefold() for w in _WORD.findall(term)]
+    term_words = _WORD.findall(term)
     if not term_words:
         return None
-    wanted = [{w} | {p.normal_form for p in morph.parse(w)} for w in term_words]
+    wanted = [_lemmas(w) for w in term_words]
     words = _lemma_sets(text)
     for i in range(len(words) - len(wanted) + 1):
         if all(words[i + k][2] & wanted[k] for k in range(len(wanted))):

@@ -17,7 +17,7 @@ def untranslated(ctx: QAContext) -> Iterator[tuple]:
         text = seg.text(tgt)
         if text is None:
             field = _source_field(ctx, seg.id)
-            yield seg.id, f"no {tgt} translation: add `{field}_{tgt}` to the case or install a translation model"
+            yield seg.id, f"no {tgt} translation: add `{field}_{tgt}` to the case, or install a translation package (docgen models install FILE.argosmodel)"
             continue
         if seg.is_seller_text and letter.source_lang != tgt and text.strip() == seg.source.strip() \
                 and re.search(r"[^\W\d_]{3,}", text):

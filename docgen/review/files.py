@@ -27,9 +27,17 @@ STATE = {"template": "final", "data": "final", "mt": "needs-review-translation",
          "human": "translated", "glossary": "translated"}
 
 
+XLIFF12_NS = "urn:oasis:names:tc:xliff:document:1.2"
+
+
+class Xliff12Unit(xliff.xliffunit):
+    namespace = XLIFF12_NS
+
+
 class Xliff12(xliff.xlifffile):
     """translate-toolkit's XLIFF store, writing version 1.2 (the one CAT tools read best)."""
 
+    UnitClass = Xliff12Unit
     XMLskeleton = """<?xml version="1.0" ?>
 <xliff version='1.2' xmlns='urn:oasis:names:tc:xliff:document:1.2'>
 <file original='NoName' source-language='en' datatype='plaintext'>
@@ -37,7 +45,33 @@ class Xliff12(xliff.xlifffile):
 </body>
 </file>
 </xliff>"""
-    namespace = "urn:oasis:names:tc:xliff:document:1.2"
+    namespace = XLIFF12_NS
+
+
+def _mark_protected(unit, which: str, values: list[str]) -> None:
+    """Wraps each protected value (ID, code, amount) in <mrk mtype="protected">, which
+    XLIFF 1.2 CAT tools keep and show as locked."""
+    el = unit.xmlelement.find(unit.namespaced(which))
+    if el is None or not el.text or len(el):
+        return
+    text, pos, last = el.text, 0, None
+    pieces = []
+    for v in sorted({v for v in values if v in text}, key=text.find):
+        i = text.find(v, pos)
+        if i < 0:
+            continue
+        pieces.append((text[pos:i], v))
+        pos = i + len(v)
+    if not pieces:
+        return
+    el.text = pieces[0][0]
+    for before, value in pieces:
+        if last is not None:
+            last.tail = before
+        last = etree.SubElement(el, unit.namespaced("mrk"))
+        last.set("mtype", "protected")
+        last.text = value
+    last.tail = text[pos:]
 
 
 @dataclass
@@ -76,6 +110,11 @@ def write_review_xliff(state: dict, glossary: Glossary, path: Path) -> None:
             etree.SubElement(unit.xmlelement, unit.namespaced("target"))
             unit.xmlelement.insert(1, unit.xmlelement.find(unit.namespaced("target")))
         unit.set_state_n(unit.statemap[STATE[seg["origin"]]])
+        if seg["origin"] not in ("template", "data"):
+            keep = [sp.source for sp in protect(seg["source"], state["source_lang"], "ru", None).spans
+                    if sp.kind != "date"]
+            _mark_protected(unit, "source", keep)
+            _mark_protected(unit, "target", keep)
         if seg["origin"] in ("template", "data"):
             unit.xmlelement.set("translate", "no")  # locked: written once by a person for every letter
         for note in _notes(seg, glossary, state["source_lang"]):
