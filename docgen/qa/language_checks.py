@@ -185,27 +185,28 @@ def _norm_number(s: str) -> str:
     return s.lstrip("0") or "0"
 
 
+def number_problems(source: str, target: str) -> list[str]:
+    """Numbers, IDs, dates and months of `source` that `target` lacks."""
+    s_dates, s_months, s_ids, s_nums = extract_numbers(source)
+    t_dates, t_months, t_ids, t_nums = extract_numbers(target)
+    t_months |= {(d.year, d.month) for d in t_dates}
+    t_nums |= {_norm_number(str(x)) for d in t_dates for x in (d.day, d.month, d.year)}
+    return ([f"date {d.isoformat()} of the source is missing from the translation" for d in sorted(s_dates - t_dates)]
+            + [f"month {mo:02d}.{y} of the source is missing from the translation"
+               for y, mo in sorted(s_months - t_months)]
+            + [f"ID {i} of the source is missing from the translation" for i in sorted(s_ids - t_ids)]
+            + [f"number {n} of the source is missing from the translation" for n in sorted(s_nums - t_nums)])
+
+
 def numbers(ctx: QAContext) -> Iterator[tuple]:
     letter = ctx.letter
-    src, tgt = letter.source_lang, letter.target_lang
-    if src == tgt:
+    if letter.source_lang == letter.target_lang:
         return
     for seg in letter.seller_segments():
-        target = seg.text(tgt)
-        if not target:
-            continue
-        s_dates, s_months, s_ids, s_nums = extract_numbers(seg.source)
-        t_dates, t_months, t_ids, t_nums = extract_numbers(target)
-        t_months |= {(d.year, d.month) for d in t_dates}
-        t_all_nums = t_nums | {_norm_number(x) for d in t_dates for x in (str(d.day), str(d.month), str(d.year))}
-        for d in sorted(s_dates - t_dates):
-            yield seg.id, f"date {d.isoformat()} of the source is missing from the translation"
-        for y, mo in sorted(s_months - t_months):
-            yield seg.id, f"month {mo:02d}.{y} of the source is missing from the translation"
-        for i in sorted(s_ids - t_ids):
-            yield seg.id, f"ID {i} of the source is missing from the translation"
-        for n in sorted(s_nums - t_all_nums):
-            yield seg.id, f"number {n} of the source is missing from the translation"
+        target = seg.text(letter.target_lang)
+        if target:
+            for problem in number_problems(seg.source, target):
+                yield seg.id, problem
 
 
 # ---- style, promo ------------------------------------------------------------------------

@@ -9,9 +9,9 @@ from docgen.review.files import read_review_docx, read_review_xliff
 from docgen.review.state import ReviewRecord, load_letter_state
 
 
-def _edit_problems(seg_id: str, source: str, after: str, target_lang: str, source_lang: str) -> list[str]:
+def _edit_problems(source: str, after: str, target_lang: str, source_lang: str) -> list[str]:
     """The `numbers` and `placeholders` checks on one edited sentence."""
-    from docgen.qa.language_checks import extract_numbers
+    from docgen.qa.language_checks import number_problems
     from docgen.translate.protect import PLACEHOLDER
 
     problems = []
@@ -20,14 +20,7 @@ def _edit_problems(seg_id: str, source: str, after: str, target_lang: str, sourc
     if PLACEHOLDER.search(after):
         problems.append("a placeholder (ZQn) is left in the text")
     if source_lang != target_lang:
-        s_dates, s_months, s_ids, s_nums = extract_numbers(source)
-        t_dates, t_months, t_ids, t_nums = extract_numbers(after)
-        t_nums |= {str(x) for d in t_dates for x in (d.day, d.month, d.year)}
-        t_months |= {(d.year, d.month) for d in t_dates}
-        problems += [f"date {d.isoformat()} of the source is missing" for d in sorted(s_dates - t_dates)]
-        problems += [f"month {m:02d}.{y} of the source is missing" for y, m in sorted(s_months - t_months)]
-        problems += [f"ID {i} of the source is missing" for i in sorted(s_ids - t_ids)]
-        problems += [f"number {n} of the source is missing" for n in sorted(s_nums - t_nums)]
+        problems += number_problems(source, after)
     return problems
 
 
@@ -68,7 +61,7 @@ def import_review(file: Path, reviewer: str, native_language: str = "ru", outdir
             if after.strip() != before.strip():
                 problems.append(Problem(shown, uid, "template sentence is locked; change the template instead"))
             continue
-        for p in _edit_problems(uid, seg["source"], after, state["target_lang"], state["source_lang"]):
+        for p in _edit_problems(seg["source"], after, state["target_lang"], state["source_lang"]):
             problems.append(Problem(shown, uid, p))
         if after.strip() != before.strip():
             changed.append({"id": uid, "before": before, "after": after.strip()})
