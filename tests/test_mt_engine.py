@@ -171,3 +171,12 @@ def test_segment_translator_with_fake_protects_ids():
     (res,) = tr.translate_segments(["订单 58213746-0017-1 于 2026年10月24日 签收，金额 3480.00 RUB，见 HOLD-012。"], "zh", "ru")
     assert "58213746-0017-1" in res.text and "24.10.2026" in res.text and "3480.00 RUB" in res.text
     assert "HOLD-012" in res.text and "заказ" in res.text and res.problems == []
+
+
+def test_install_by_name_needs_argostranslate(models, capsys):
+    import importlib.util
+
+    if importlib.util.find_spec("argostranslate") is not None:
+        pytest.skip("argostranslate is installed here (benchmark); the no-extra path cannot be shown")
+    assert main(["models", "install", "translate-zh_en"]) == 2
+    assert "needs argostranslate" in capsys.readouterr().err

@@ -162,3 +162,18 @@ def test_check_cli_docx_and_mismatched_source(tmp_path, capsys):
 def test_lt_status_command(capsys, languagetool):
     assert main(["lt", "status"]) == 0
     assert "running at http://127.0.0.1:" in capsys.readouterr().out
+
+
+def test_grammar_for_a_language_without_module(tmp_path):
+    p = tmp_path / "zh.txt"
+    p.write_text("我们已经上传新的合格证书。\n", encoding="utf-8")
+    r = check_file(p, "zh")
+    (f,) = _by_check(r, "grammar")
+    assert "no zh module" in f.message
+
+
+def test_java_missing_is_a_status_not_a_crash(monkeypatch, tmp_path):
+    monkeypatch.setenv("DOCGEN_CACHE_DIR", str(tmp_path / "cache"))
+    monkeypatch.setenv("PATH", str(tmp_path))  # no java on PATH
+    st = lt.start(timeout=5)
+    assert not st.running and "cannot run Java" in st.message

@@ -16,9 +16,12 @@ from docgen.resources import glossary_dir
 
 
 def grammar(ctx: QAContext) -> Iterator[tuple]:
-    from docgen.qa.languagetool import grammar_checker, status
+    from docgen.qa.languagetool import LT_LANG, grammar_checker, status
 
     lang = ctx.letter.target_lang
+    if lang not in LT_LANG:
+        yield "letter", f"grammar not checked: docgen's LanguageTool has no {lang} module (only {', '.join(LT_LANG)})"
+        return
     checker = grammar_checker(lang, start_server=ctx.languagetool) if ctx.languagetool else None
     if checker is None:
         why = status().message if ctx.languagetool else "switched off"

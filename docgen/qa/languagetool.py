@@ -132,9 +132,12 @@ def start(timeout: float = START_TIMEOUT) -> ServerStatus:
     log.parent.mkdir(parents=True, exist_ok=True)
     cmd = ["java", f"-Xmx{HEAP}", "-cp", str(jars_dir() / "*"), "org.languagetool.server.HTTPServer",
            "--port", str(port)]
-    with open(log, "wb") as out:
-        proc = subprocess.Popen(cmd, stdout=out, stderr=subprocess.STDOUT, stdin=subprocess.DEVNULL,
-                                start_new_session=True)  # outlives this docgen run; stopped by `lt stop`
+    try:
+        with open(log, "wb") as out:
+            proc = subprocess.Popen(cmd, stdout=out, stderr=subprocess.STDOUT, stdin=subprocess.DEVNULL,
+                                    start_new_session=True)  # outlives this docgen run; stopped by `lt stop`
+    except OSError as e:
+        return ServerStatus(None, None, False, False, f"cannot run Java ({e.strerror}); run ./scripts/setup")
     deadline = time.monotonic() + timeout
     while time.monotonic() < deadline:
         if proc.poll() is not None:

@@ -132,9 +132,14 @@ def install_from_index(name: str) -> ModelPackage:
     except ImportError:
         raise DocgenError(Problem(name, "", "installing by name needs argostranslate "
                                   "(pip install 'docgen[argos]') and a network; install from a file instead")) from None
-    ap.update_package_index()
     code = name.removeprefix("translate-")
-    for pkg in ap.get_available_packages():
-        if f"{pkg.from_code}_{pkg.to_code}" == code:
-            return install_package(Path(pkg.download()))
-    raise DocgenError(Problem(name, "", "no such package in the Argos index"))
+    try:
+        ap.update_package_index()
+        found = [p for p in ap.get_available_packages() if f"{p.from_code}_{p.to_code}" == code]
+        archive = Path(found[0].download()) if found else None
+    except Exception as e:  # argostranslate raises whatever its HTTP client raises
+        raise DocgenError(Problem(name, "", f"could not fetch from the Argos index ({type(e).__name__}); "
+                                  "install from a file instead")) from None
+    if archive is None:
+        raise DocgenError(Problem(name, "", "no such package in the Argos index"))
+    return install_package(archive)
