@@ -324,6 +324,14 @@ def main(argv: list[str] | None = None) -> int:
     except KeyboardInterrupt:
         print("docgen: interrupted; previous outputs are unchanged", file=sys.stderr)
         return 130
+    except Exception as e:  # a bug: say so plainly; DOCGEN_DEBUG=1 shows the traceback
+        import os
+
+        if os.environ.get("DOCGEN_DEBUG"):
+            raise
+        print(f"docgen: internal error ({type(e).__name__}); nothing was replaced. Run again with DOCGEN_DEBUG=1 "
+              "for details and report it.", file=sys.stderr)
+        return 1
 
 
 if __name__ == "__main__":
