@@ -83,6 +83,8 @@ class ReviewFile:
 
 def _notes(seg: dict, glossary: Glossary, source_lang: str) -> list[str]:
     notes = [f"QA {f['severity']} [{f['check']}]: {f['message']}" for f in seg.get("findings", [])]
+    if seg["origin"] in ("template", "data"):
+        return notes  # locked: hints would only be noise
     for m in glossary.find(seg["source"], source_lang):
         if m.term.status != "forbidden":
             notes.append(f"Glossary: {m.term.text(source_lang)} = {m.term.ru} ({m.term.en}); {m.term.note}".rstrip("; "))
