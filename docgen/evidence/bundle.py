@@ -1,7 +1,12 @@
 """The evidence bundle: the index as cover, then every attachment in order, each page
 stamped «Приложение N · стр. i/n» with a running bundle page number, one bookmark per
-attachment. pypdf merges; ReportLab draws stamps and image pages (ReportLab cannot
-load the CJK OTF fonts, so stamps are in the letter's language: Russian or English)."""
+attachment.
+
+Each attachment is stamped on its own with pypdf (rotated pages turned upright first)
+and written to a part file, so memory is bounded by the largest attachment; pikepdf
+(qpdf) then joins the parts, copying page content from the part files as it writes.
+ReportLab draws stamps and image pages (it cannot load the CJK OTF fonts, so stamps are
+in the letter's language: Russian or English)."""
 from __future__ import annotations
 
 import io
@@ -109,52 +114,94 @@ def _usable(e: EvidenceEntry) -> bool:
     return e.facts.kind in ("pdf", "jpeg", "png") and not e.facts.problem and bool(e.facts.pages)
 
 
+def _stamp_attachment(e: EvidenceEntry, count: int, first_page: int, total: int, labels: BundleLabels, reasons):
+    """The stamped pages of one attachment, as a pypdf writer."""
+    from pypdf import PdfReader, PdfWriter
+
+    writer = PdfWriter()
+    page_no = first_page
+
+    def bottom() -> str:
+        return labels.page.format(page=page_no, pages=total)
+
+    if not _usable(e):
+        page_no += 1
+        reason = reasons.get(e.id) or e.facts.problem or f"{e.facts.kind.upper()} is not PDF, JPEG or PNG"
+        writer.add_page(_text_page(labels.missing.format(n=e.number, reason=reason),
+                                   labels.stamp.format(n=e.number, i=1, count=1), bottom()))
+    elif e.facts.kind == "pdf":
+        reader = PdfReader(str(e.path), strict=False)
+        for i, page in enumerate(reader.pages, 1):
+            page_no += 1
+            added = writer.add_page(page)
+            # a rotated page is turned upright first, so the stamp lands top-right as read
+            added.transfer_rotation_to_content()
+            box = added.mediabox
+            added.merge_page(_overlay(float(box.width), float(box.height),
+                                      labels.stamp.format(n=e.number, i=i, count=count), bottom()))
+    else:
+        page_no += 1
+        writer.add_page(_image_page(e.path, e.facts.width or 1, e.facts.height or 1,
+                                    labels.stamp.format(n=e.number, i=1, count=1), bottom()))
+    return writer
+
+
 def write_bundle(out: Path, cover_pdf: Path, entries: list[EvidenceEntry], labels: BundleLabels,
                  reasons: dict[str, str] | None = None) -> int:
     """Writes the bundle; returns its page count. Files that cannot be included get a
     page saying why (`reasons` by entry id, else the file's own problem)."""
+    import shutil
+    import tempfile
+
+    import pikepdf
     from pypdf import PdfReader, PdfWriter
 
     reasons = reasons or {}
     counts = [e.facts.pages if _usable(e) else 1 for e in entries]
     cover = PdfReader(str(cover_pdf))
     total = len(cover.pages) + sum(counts)
-    writer = PdfWriter()
-    page_no = 0
-
-    def bottom() -> str:
-        return labels.page.format(page=page_no, pages=total)
-
-    for page in cover.pages:
-        page_no += 1
-        added = writer.add_page(page)
-        box = added.mediabox
-        added.merge_page(_overlay(float(box.width), float(box.height), None, bottom()))
-
-    with warnings.catch_warnings():
-        warnings.simplefilter("ignore")
-        for e, count in zip(entries, counts):
-            first_index = page_no
-            if not _usable(e):
-                page_no += 1
-                reason = reasons.get(e.id) or e.facts.problem or f"{e.facts.kind.upper()} is not PDF, JPEG or PNG"
-                writer.add_page(_text_page(labels.missing.format(n=e.number, reason=reason),
-                                           labels.stamp.format(n=e.number, i=1, count=1), bottom()))
-            elif e.facts.kind == "pdf":
-                reader = PdfReader(str(e.path), strict=False)
-                for i, page in enumerate(reader.pages, 1):
-                    page_no += 1
-                    added = writer.add_page(page)
-                    # a rotated page is turned upright first, so the stamp lands top-right as read
-                    added.transfer_rotation_to_content()
-                    box = added.mediabox
-                    added.merge_page(_overlay(float(box.width), float(box.height),
-                                              labels.stamp.format(n=e.number, i=i, count=count), bottom()))
-            else:
-                page_no += 1
-                writer.add_page(_image_page(e.path, e.facts.width or 1, e.facts.height or 1,
-                                            labels.stamp.format(n=e.number, i=1, count=1), bottom()))
-            writer.add_outline_item(labels.bookmark.format(n=e.number) + f". {e.name}", first_index)
-    with open(out, "wb") as f:
-        writer.write(f)
+    parts_dir = Path(tempfile.mkdtemp(prefix=".bundle-parts-", dir=out.parent))
+    try:
+        cover_writer = PdfWriter()
+        for i, page in enumerate(cover.pages, 1):
+            added = cover_writer.add_page(page)
+            box = added.mediabox
+            added.merge_page(_overlay(float(box.width), float(box.height), None,
+                                      labels.page.format(page=i, pages=total)))
+        parts = [parts_dir / "000-cover.pdf"]
+        with open(parts[0], "wb") as f:
+            cover_writer.write(f)
+        del cover_writer
+        first_pages = []
+        page_no = len(cover.pages)
+        with warnings.catch_warnings():
+            warnings.simplefilter("ignore")
+            for k, (e, count) in enumerate(zip(entries, counts), 1):
+                first_pages.append(page_no)
+                writer = _stamp_attachment(e, count, page_no, total, labels, reasons)
+                part = parts_dir / f"{k:03d}.pdf"
+                with open(part, "wb") as f:
+                    writer.write(f)
+                del writer  # this attachment's pages can go before the next one is read
+                parts.append(part)
+                page_no += count
+        bundle = pikepdf.Pdf.new()
+        # stream access (not mmap): pages are read from the part files as the bundle is written
+        opened = [pikepdf.open(p, access_mode=pikepdf.AccessMode.stream) for p in parts]
+        try:
+            for pdf in opened:
+                bundle.pages.extend(pdf.pages)
+            with bundle.open_outline() as outline:
+                for e, first in zip(entries, first_pages):
+                    outline.root.append(pikepdf.OutlineItem(labels.bookmark.format(n=e.number) + f". {e.name}",
+                                                            first))
+            tmp = out.with_name(out.name + ".part")
+            bundle.save(tmp, deterministic_id=True)
+            tmp.replace(out)
+        finally:
+            for pdf in opened:
+                pdf.close()
+            bundle.close()
+    finally:
+        shutil.rmtree(parts_dir, ignore_errors=True)
     return total
