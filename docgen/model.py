@@ -71,7 +71,7 @@ class Segment:
         return self.texts.get(lang)
 
 
-BlockKind = Literal["title", "meta", "heading", "para", "item", "pagebreak"]
+BlockKind = Literal["title", "meta", "heading", "para", "item", "closing", "pagebreak"]
 
 
 @dataclass
@@ -139,7 +139,7 @@ class Run:
     mark: Literal["untranslated", "updated"] | None = None
 
 
-ParaStyle = Literal["title", "meta", "heading", "para", "item", "small", "signature", "check"]
+ParaStyle = Literal["title", "meta", "heading", "para", "item", "closing", "small", "signature", "check"]
 
 
 @dataclass

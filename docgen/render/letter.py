@@ -132,11 +132,12 @@ class _Builder:
                     ids.append(self.template(f"attachment.{n}.updated", "updated_mark", v=self.updated[ev.id]))
                 self.block("item", *ids)
 
-        self.block("para", self.template("closing", "closing"))
+        # "closing" paragraphs keep with the next one: the signature block never splits
+        self.block("closing", self.template("closing", "closing"))
         if c.seller.signatory:
-            self.block("para", self.template("signatory", "signatory"))
+            self.block("closing", self.template("signatory", "signatory"))
         else:
-            self.block("para", self.template("company", "company"))
+            self.block("closing", self.template("company", "company"))
         self.block("para", self.template("signature", "signature"))
 
         furniture = {}

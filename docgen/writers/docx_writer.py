@@ -19,7 +19,9 @@ PROOF_LANG = {"ru": "ru-RU", "en": "en-GB", "zh": "zh-CN"}
 _STYLE = {  # paragraph style → (size pt, bold, space after pt)
     "title": (13, True, 8), "meta": (10.5, False, 0), "heading": (11, True, 4), "para": (10.5, False, 5),
     "item": (10.5, False, 4), "small": (8, False, 4), "signature": (10.5, False, 6), "check": (10.5, False, 3),
+    "closing": (10.5, False, 5),
 }
+KEEP_WITH_NEXT = {"title", "heading", "closing"}
 
 
 def _set_fonts(rpr, lang: str) -> None:
@@ -130,6 +132,7 @@ def write(doc: Document, path: Path) -> None:
             size, bold, after = _STYLE.get(block.style, _STYLE["para"])
             p = d.add_paragraph()
             p.paragraph_format.space_after = Pt(after)
+            p.paragraph_format.keep_with_next = block.style in KEEP_WITH_NEXT
             if block.style == "item":
                 p.paragraph_format.left_indent = Mm(7)
                 p.paragraph_format.first_line_indent = Mm(-7)

@@ -23,7 +23,9 @@ html { font-family: "Noto Sans", "Noto Sans CJK SC", sans-serif; font-size: 10.5
 p { margin: 0 0 5pt 0; }
 p.title { font-size: 13pt; font-weight: bold; margin: 10pt 0 8pt 0; }
 p.meta { margin: 0 0 1pt 0; }
-p.heading { font-weight: bold; font-size: 11pt; margin: 10pt 0 4pt 0; }
+p.heading { font-weight: bold; font-size: 11pt; margin: 10pt 0 4pt 0; break-after: avoid; }
+p.closing { margin: 0 0 5pt 0; break-after: avoid; }
+p.title { break-after: avoid; }
 p.item { padding-left: 7mm; text-indent: -7mm; }
 p.small { font-size: 8pt; color: #333; }
 p.signature { margin-top: 9pt; }
