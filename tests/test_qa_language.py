@@ -173,7 +173,7 @@ def test_grammar_for_a_language_without_module(tmp_path):
 
 
 def test_java_missing_is_a_status_not_a_crash(monkeypatch, tmp_path):
-    monkeypatch.setenv("DOCGEN_CACHE_DIR", str(tmp_path / "cache"))
+    monkeypatch.setenv("DOCGEN_STATE_DIR", str(tmp_path / "state"))  # as if no server ran yet
     monkeypatch.setenv("PATH", str(tmp_path))  # no java on PATH
     st = lt.start(timeout=5)
     assert not st.running and "cannot run Java" in st.message

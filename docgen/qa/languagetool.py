@@ -46,7 +46,11 @@ def jars_dir() -> Path:
 
 
 def _state_file() -> Path:
-    return cache_path().parent / "languagetool.json"
+    """Where the running server is recorded: one per user, whatever cache folder a run
+    uses (DOCGEN_STATE_DIR moves it)."""
+    env = os.environ.get("DOCGEN_STATE_DIR")
+    base = Path(env) if env else Path(os.environ.get("XDG_CACHE_HOME") or Path.home() / ".cache") / "docgen"
+    return base / "languagetool.json"
 
 
 def lt_version() -> str:
