@@ -205,12 +205,11 @@ def build(case_path: str | Path, options: BuildOptions | None = None) -> BuildRe
                 WRITERS[fmt](doc, path)
                 written.append(path)
         write_json(tmp / "qa.json", {"summary": summary(findings), "findings": [f.as_dict() for f in findings]})
-        save_letter_state(letter, case_file.path, tmp, outdir.resolve())
+        state_data = save_letter_state(letter, case_file.path, tmp, outdir.resolve())
         written += [tmp / "qa.json", tmp / "letter.json"]
         if record is not None:
             record.save(tmp)
             written.append(tmp / "review.json")
-        state_data = json.loads((tmp / "letter.json").read_text(encoding="utf-8"))
         from docgen.glossary import load_glossary
 
         glossary = load_glossary()

@@ -17,7 +17,7 @@ from docgen.case.loader import CaseFile
 from docgen.errors import DocgenError, Problem
 from docgen.evidence.inspect import FileFacts, inspect_file
 from docgen.model import Document, Finding, Letter, Paragraph, Run, Table
-from docgen.render.templates import format_date, load_templates
+from docgen.render.templates import load_templates
 
 SIDECARS = ("index.yaml", "index.yml", "index.csv")
 
@@ -219,4 +219,4 @@ def index_json(entries: list[EvidenceEntry], findings: list[Finding] | None = No
 
 
 __all__ = ["EvidenceEntry", "IndexLabels", "evidence_entries", "folder_entries", "with_letter_texts",
-           "index_document", "index_json", "human_size", "format_date"]
+           "index_document", "index_json", "human_size"]

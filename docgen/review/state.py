@@ -14,7 +14,8 @@ LETTER_STATE = "letter.json"
 REVIEW_STATE = "review.json"
 
 
-def save_letter_state(letter: Letter, case_path: Path, folder: Path, final_dir: Path) -> None:
+def save_letter_state(letter: Letter, case_path: Path, folder: Path, final_dir: Path) -> dict:
+    """Writes letter.json and returns what it holds (the review files are made from it)."""
     data = {
         "case": os.path.relpath(case_path, final_dir),
         "source_lang": letter.source_lang, "target_lang": letter.target_lang,
@@ -24,6 +25,7 @@ def save_letter_state(letter: Letter, case_path: Path, folder: Path, final_dir: 
                      for s in letter.segments.values()],
     }
     (folder / LETTER_STATE).write_text(json.dumps(data, ensure_ascii=False, indent=1) + "\n", encoding="utf-8")
+    return data
 
 
 def load_letter_state(outdir: Path) -> dict:

@@ -14,9 +14,6 @@ from dataclasses import dataclass
 
 from docgen.glossary.model import Glossary, Term
 
-_DATE_FORMATS = {"ru": "{d:02d}.{m:02d}.{y}", "en": "{d} {month} {y}", "zh": "{y}年{m}月{d}日"}
-_MONTHS = ("January", "February", "March", "April", "May", "June", "July", "August", "September", "October",
-           "November", "December")
 
 # Order matters: earlier patterns claim their text first.
 NON_TRANSLATABLE = (
@@ -58,11 +55,14 @@ def _format_date(m: re.Match, lang: str) -> str:
     y = int(g["y"] or g["y2"] or g["y3"])
     mo = int(g["m"] or g["m2"] or g["m3"])
     d = int(g["d"] or g["d2"] or g["d3"])
+    from docgen.render.templates import format_date, load_templates
+
     try:
-        dt.date(y, mo, d)
+        date = dt.date(y, mo, d)
     except ValueError:
         return m.group(0)
-    return _DATE_FORMATS.get(lang, "{y}-{m:02d}-{d:02d}").format(d=d, m=mo, y=y, month=_MONTHS[mo - 1])
+    # the letter's own date format, from the language's templates
+    return format_date(date, load_templates(None, lang).plain.get("date_format", "{y}-{m:02d}-{d:02d}"))
 
 
 def protect(text: str, source: str, target: str, glossary: Glossary | None) -> Protected:
