@@ -39,7 +39,13 @@ def _private_models_and_cache(tmp_path_factory):  # noqa: PT004
     os.environ["DOCGEN_CACHE_DIR"] = str(base / "cache")
     # one LanguageTool server for the whole session, even in tests that move the cache
     os.environ["DOCGEN_STATE_DIR"] = str(base / "state")
-    os.environ.pop("LT_URL", None)
+    # DOCGEN_TEST_LT_URL: a LanguageTool server already running for several checkouts
+    # (developers working side by side); CI leaves it unset and the session starts its own
+    shared = os.environ.get("DOCGEN_TEST_LT_URL")
+    if shared:
+        os.environ["LT_URL"] = shared
+    else:
+        os.environ.pop("LT_URL", None)
     yield
     from docgen.qa import languagetool as lt
 
