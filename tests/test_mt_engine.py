@@ -156,8 +156,9 @@ def test_translate_cli(archives, models, monkeypatch, capsys):
 
 
 def test_cache_key_includes_model_and_glossary_version():
-    k = SegmentCache.key("a", "zh", "ru", "m1", "g1")
-    assert k != SegmentCache.key("a", "zh", "ru", "m2", "g1") != SegmentCache.key("a", "zh", "ru", "m1", "g2")
+    keys = {(model, glossary): SegmentCache.key("a", "zh", "ru", model, glossary)
+            for model in ("m1", "m2") for glossary in ("g1", "g2")}
+    assert len(set(keys.values())) == 4  # every model × glossary version has a key of its own
 
 
 def test_segment_translator_with_fake_protects_ids():

@@ -46,12 +46,19 @@ def test_languagetool_quiet_on_correct_russian_and_project_words(tmp_path, langu
     assert _by_check(result, "grammar") == []
 
 
-def test_second_build_rechecks_nothing(fund_hold_case, languagetool):
-    build(fund_hold_case)
+def test_second_build_rechecks_nothing(fund_hold_case, languagetool, tmp_path, monkeypatch):
+    monkeypatch.setenv("DOCGEN_CACHE_DIR", str(tmp_path / "fresh-cache"))  # nothing checked before this test
     checker = lt.grammar_checker("ru")
-    before = checker.requests
-    build(fund_hold_case)
-    assert checker.requests == before
+    start = checker.requests
+    first = build(fund_hold_case)
+    sent = checker.requests - start
+    texts = {s.text("ru") for s in first.letter.segments.values() if s.text("ru") and s.origin != "data"}
+    assert sent == len(texts) > 10  # each distinct sentence of the letter went to LanguageTool once
+    assert not [f for f in first.findings if f.check == "grammar" and f.where == "letter"]  # it was checked
+    second = build(fund_hold_case)
+    assert checker.requests == start + sent  # every sentence came from the cache
+    grammar = [(f.where, f.message) for f in second.findings if f.check == "grammar"]
+    assert grammar == [(f.where, f.message) for f in first.findings if f.check == "grammar"]
 
 
 def test_grammar_not_checked_when_server_down(fund_hold_case, monkeypatch):

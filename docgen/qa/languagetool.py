@@ -197,15 +197,17 @@ class GrammarChecker:
         self.tool.disabled_rules.update(DISABLED_RULES.get(lang, ()))
         self.requests = 0  # texts sent to the server (cache misses)
         self._db = None
+        self._db_path: Path | None = None
 
     @property
     def _cache(self):
         import sqlite3
 
-        if self._db is None:
-            path = cache_path().parent / "qa-cache.sqlite"
+        path = cache_path().parent / "qa-cache.sqlite"  # follows DOCGEN_CACHE_DIR, also in a long-lived process
+        if self._db is None or path != self._db_path:
             path.parent.mkdir(parents=True, exist_ok=True)
             self._db = sqlite3.connect(str(path))
+            self._db_path = path
             self._db.execute("create table if not exists grammar (key text primary key, matches text)")
         return self._db
 
