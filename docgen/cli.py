@@ -88,6 +88,13 @@ def _parser() -> argparse.ArgumentParser:
     lt = sub.add_parser("lt", help="manage the local LanguageTool server")
     lt.add_argument("action", choices=("start", "stop", "status"))
 
+    x = sub.add_parser("explain", help="explain a platform notice to the seller: case type, evidence, pitfalls")
+    x.add_argument("notice", help="the notice as a text file (pasted from the Seller Center) or an .eml; - for stdin")
+    x.add_argument("--case-type", choices=CASE_TYPES, help="the case type, when the notice does not make it clear")
+    x.add_argument("--lang", choices=("zh", "en"), default="zh", help="the seller's language (default zh)")
+    x.add_argument("-o", "--output", type=Path, help="also write a case-file skeleton filled in from the notice")
+    x.add_argument("--json", action="store_true", help="print the reading as JSON")
+
     n = sub.add_parser("new", help="write a commented case-file skeleton")
     n.add_argument("case_type", choices=CASE_TYPES)
     n.add_argument("-o", "--output", type=Path, help="file to write (default: print)")
@@ -142,13 +149,61 @@ def _cmd_new(args: argparse.Namespace) -> int:
     if args.output is None:
         sys.stdout.write(text)
         return 0
-    if args.output.exists():
-        raise DocgenError(Problem(str(args.output), "-o", "file exists; choose another name (nothing overwritten)"))
-    args.output.parent.mkdir(parents=True, exist_ok=True)
-    tmp = args.output.with_name(args.output.name + ".part")
-    tmp.write_text(text, encoding="utf-8")
-    tmp.replace(args.output)
+    _write_new_file(args.output, text)
     print(f"docgen: wrote {args.output}")
+    return 0
+
+
+def _write_new_file(path: Path, text: str) -> None:
+    """A file the user named: never overwritten; written whole or not at all."""
+    if path.exists():
+        raise DocgenError(Problem(str(path), "-o", "file exists; choose another name (nothing overwritten)"))
+    path.parent.mkdir(parents=True, exist_ok=True)
+    tmp = path.with_name(path.name + ".part")
+    tmp.write_text(text, encoding="utf-8")
+    tmp.replace(path)
+
+
+def _cmd_explain(args: argparse.Namespace) -> int:
+    import json
+
+    from docgen.notice import classify_notice, load_notice_rules, read_notice
+    from docgen.notice.report import render_report, report_json
+
+    text = read_notice(args.notice, sys.stdin.read() if args.notice == "-" else None)
+    rules = load_notice_rules()
+    reading = classify_notice(text, rules, args.case_type)
+    translation = None
+    if reading.lang != args.lang:
+        from docgen.translate import default_translator
+
+        translator = default_translator(reading.lang, args.lang)
+        if translator is not None:
+            lines = [ln for ln in text.splitlines() if ln.strip()]
+            translation = translator.translate_batch(lines, reading.lang, args.lang)
+    shown = "NOTICE.txt" if args.notice == "-" else str(args.notice)
+    if args.json:
+        print(json.dumps(report_json(reading, rules, args.lang, shown, translation), ensure_ascii=False, indent=2))
+    else:
+        sys.stdout.write(render_report(reading, rules, args.lang, shown, translation))
+    if args.output is None:
+        return 0
+    if reading.case_type is None:
+        raise DocgenError(Problem(shown, "--case-type", "the case type is not clear from the notice; "
+                                  "name it with --case-type to write a case file"))
+    from docgen.case.model import Case
+    from docgen.case.skeleton import skeleton
+
+    orders = reading.orders
+    if reading.case_type == "fund_hold" and len(orders) > 1:
+        print(f"docgen: note: the notice names {len(orders)} postings; a payout hold is appealed one order per "
+              f"request, so {args.output} has the first ({orders[0]}): write one case per order", file=sys.stderr)
+        orders = orders[:1]
+    prefill = {"notice_date": reading.date, "notice_code": reading.code, "notice_text": text, "orders": orders,
+               "skus": reading.skus if reading.case_type != "fund_hold" or not orders else [],
+               **{k: v for k, v in reading.fields.items() if k in Case.model_fields}}
+    _write_new_file(args.output, skeleton(reading.case_type, args.lang, prefill=prefill))
+    print(f"docgen: wrote {args.output}", file=sys.stderr)
     return 0
 
 
@@ -309,7 +364,7 @@ def _cmd_lt(args: argparse.Namespace) -> int:
     return 0 if st.running or args.action == "stop" else 1
 
 
-COMMANDS = {"check": _cmd_check, "lt": _cmd_lt, "review": _cmd_review, "build": _cmd_build, "index": _cmd_index, "new": _cmd_new, "glossary": _cmd_glossary,
+COMMANDS = {"explain": _cmd_explain, "check": _cmd_check, "lt": _cmd_lt, "review": _cmd_review, "build": _cmd_build, "index": _cmd_index, "new": _cmd_new, "glossary": _cmd_glossary,
             "models": _cmd_models, "translate": _cmd_translate}
 
 

@@ -82,13 +82,30 @@ _C = {
 }
 
 
-def skeleton(case_type: str, lang: str = "zh", today: dt.date | None = None) -> str:
+def _quoted(value: str) -> str:
+    """A YAML double-quoted scalar (JSON strings are valid YAML): user text stays data."""
+    import json
+
+    return json.dumps(value, ensure_ascii=False)
+
+
+def _block(value: str, indent: str) -> list[str]:
+    """A YAML literal block for multi-line text (the notice as the seller pasted it)."""
+    lines = [ln.rstrip() for ln in value.strip().splitlines()]
+    return [f"{indent}{ln}" if ln else "" for ln in lines]
+
+
+def skeleton(case_type: str, lang: str = "zh", today: dt.date | None = None, prefill: dict | None = None) -> str:
+    """`prefill` (from `docgen explain`): notice_date, notice_code, notice_text, orders, skus
+    and case-type fields (reason, metric, window_days, topic, hold_reason)."""
     if case_type not in CASE_TYPES:
         raise ValueError(f"unknown case type {case_type!r}; choose one of: {', '.join(CASE_TYPES)}")
     if lang not in _C:
         raise ValueError(f"unknown language {lang!r}; choose zh or en")
     c = _C[lang]
     today = today or dt.date.today()
+    pre = prefill or {}
+    notice_date = pre["notice_date"].isoformat() if pre.get("notice_date") else today.isoformat()
     lines = [
         c["head"].format(t=case_type),
         f"case_type: {case_type}",
@@ -102,13 +119,10 @@ def skeleton(case_type: str, lang: str = "zh", today: dt.date | None = None) -> 
         f'  email: ""             # {c["email"]}',
         f'  signatory: ""         # {c["signatory"]}',
         f"notice:                 # {c['notice']}",
-        f"  date: {today.isoformat()}      # {c['notice_date']}",
-        f'  code: ""              # {c["code"]}',
+        f"  date: {notice_date}      # {c['notice_date']}",
+        f'  code: {_quoted(pre.get("notice_code") or "")}              # {c["code"]}',
         f"items:                  # {c['items']}",
-        f'  - order: ""           # {c["order"]}',
-        f'    sku: ""             # {c["sku"]}',
-        f'    tracking: ""        # {c["tracking"]}',
-        f'    amount: ""          # {c["amount"]}',
+        "@ITEMS@",
         f"facts:                  # {c['facts']}",
         f"  - date: {today.isoformat()}",
         f'    text: ""            # {c["fact_text"]}',
@@ -122,13 +136,25 @@ def skeleton(case_type: str, lang: str = "zh", today: dt.date | None = None) -> 
         f'request: ""             # {c["request"]}',
         f"appeal_round: 1         # {c['appeal_round']}",
     ]
+    items = [(o, "") for o in pre.get("orders") or []] + [("", k) for k in pre.get("skus") or []] or [("", "")]
+    at = lines.index("@ITEMS@")
+    lines[at:at + 1] = [ln for order, sku in items for ln in (
+        f'  - order: {_quoted(order)}           # {c["order"]}',
+        f'    sku: {_quoted(sku)}             # {c["sku"]}',
+        f'    tracking: ""        # {c["tracking"]}',
+        f'    amount: ""          # {c["amount"]}')]
+    if pre.get("notice_text"):
+        code_at = next(i for i, ln in enumerate(lines) if ln.startswith("  code:"))
+        lines[code_at + 1:code_at + 1] = [f"  text: |-             # {c['text']}"] + _block(pre["notice_text"], "    ")
     if case_type == "fund_hold":
-        lines.insert(15, f"  # {c['fund_hold']}")
+        lines.insert(next(i for i, ln in enumerate(lines) if ln.startswith("items:")) + 1, f"  # {c['fund_hold']}")
+        if pre.get("hold_reason"):
+            lines.append(f"hold_reason: {pre['hold_reason']}")
     elif case_type == "listing_takedown":
-        lines.append(f"reason: certificate_missing  # {c['reason']} {' | '.join(TAKEDOWN_REASONS)}")
+        lines.append(f"reason: {pre.get('reason', 'certificate_missing')}  # {c['reason']} {' | '.join(TAKEDOWN_REASONS)}")
     elif case_type == "performance_review":
-        lines.append(f"metric: on_time_delivery     # {c['metric']} {' | '.join(METRICS)}")
-        lines.append(f"window_days: 30              # {c['window_days']}")
+        lines.append(f"metric: {pre.get('metric', 'on_time_delivery')}     # {c['metric']} {' | '.join(METRICS)}")
+        lines.append(f"window_days: {pre.get('window_days', 30)}              # {c['window_days']}")
     elif case_type == "support_request":
-        lines.append(f"topic: payout                # {c['topic']} {' | '.join(TOPICS)}")
+        lines.append(f"topic: {pre.get('topic', 'payout')}                # {c['topic']} {' | '.join(TOPICS)}")
     return "\n".join(lines) + "\n"
