@@ -4,11 +4,62 @@ Public API (the CLI is a thin layer over it):
 
     from docgen import build, BuildOptions, load_case
     result = build("samples/fund-hold/case.yaml")
-"""
+
+The names below are imported on first use (module `__getattr__`), so `import docgen`
+and `docgen --version` load nothing heavy."""
+from __future__ import annotations
+
+import importlib
+import sys
+import types
+from typing import TYPE_CHECKING
+
 __version__ = "0.1.0"
 
-from docgen.build import BuildOptions, BuildResult, build  # noqa: E402
-from docgen.case import load_case  # noqa: E402
-from docgen.errors import DocgenError, Problem  # noqa: E402
+# public name → module that defines it
+_LAZY = {
+    "build": "docgen.build",
+    "BuildOptions": "docgen.build",
+    "BuildResult": "docgen.build",
+    "load_case": "docgen.case.loader",
+    "DocgenError": "docgen.errors",
+    "Problem": "docgen.errors",
+}
 
-__all__ = ["__version__", "build", "BuildOptions", "BuildResult", "load_case", "DocgenError", "Problem"]
+__all__ = ["__version__", *_LAZY]
+
+if TYPE_CHECKING:
+    from docgen.build import BuildOptions, BuildResult, build
+    from docgen.case.loader import load_case
+    from docgen.errors import DocgenError, Problem
+
+
+def __getattr__(name: str):
+    module = _LAZY.get(name)
+    if module is None:
+        raise AttributeError(f"module 'docgen' has no attribute {name!r}")
+    value = getattr(importlib.import_module(module), name)
+    globals()[name] = value
+    return value
+
+
+def __dir__() -> list[str]:
+    return sorted(set(globals()) | set(_LAZY))
+
+
+class _Package(types.ModuleType):
+    """`docgen.build` is the function, although a submodule has the same name: loading
+    the submodule (which sets the package attribute) must not hide the function."""
+
+    @property
+    def build(self):
+        from docgen.build import build
+
+        return build
+
+    @build.setter
+    def build(self, value) -> None:
+        pass  # the import system registering the submodule docgen.build: keep the function
+
+
+sys.modules[__name__].__class__ = _Package

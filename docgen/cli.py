@@ -9,7 +9,7 @@ import sys
 from pathlib import Path
 
 from docgen import __version__
-from docgen.case.model import CASE_TYPES
+from docgen.case.types import CASE_TYPES
 from docgen.errors import DocgenError, Problem
 
 

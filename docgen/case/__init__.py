@@ -1,13 +1,27 @@
-"""The case file: YAML validated into typed objects (see `load_case`)."""
-from docgen.case.model import (
-    CASE_TYPES,
-    Case,
-    EvidenceItem,
-    Fact,
-    Item,
-    Notice,
-    Seller,
-)
-from docgen.case.loader import load_case
+"""The case file: YAML validated into typed objects (see `load_case`).
+
+Names are imported on first use, so `docgen.case.types` (the CLI's choices) stays light."""
+from __future__ import annotations
+
+import importlib
+from typing import TYPE_CHECKING
+
+from docgen.case.types import CASE_TYPES
+
+_LAZY = {name: "docgen.case.model" for name in ("Case", "EvidenceItem", "Fact", "Item", "Notice", "Seller")}
+_LAZY["load_case"] = "docgen.case.loader"
 
 __all__ = ["CASE_TYPES", "Case", "EvidenceItem", "Fact", "Item", "Notice", "Seller", "load_case"]
+
+if TYPE_CHECKING:
+    from docgen.case.loader import load_case
+    from docgen.case.model import Case, EvidenceItem, Fact, Item, Notice, Seller
+
+
+def __getattr__(name: str):
+    module = _LAZY.get(name)
+    if module is None:
+        raise AttributeError(f"module 'docgen.case' has no attribute {name!r}")
+    value = getattr(importlib.import_module(module), name)
+    globals()[name] = value
+    return value

@@ -8,7 +8,7 @@ from typing import Annotated, Literal
 
 from pydantic import BaseModel, ConfigDict, Field, Strict, field_validator, model_validator
 
-CASE_TYPES = ("listing_takedown", "performance_review", "fund_hold", "support_request")
+from docgen.case.types import CASE_TYPES  # noqa: E402  (re-exported)
 LANGUAGES = ("zh", "en")
 TARGETS = ("ru", "en")
 

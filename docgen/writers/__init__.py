@@ -1,19 +1,31 @@
 """Writers: one module per output format, all reading a `Document`.
 
-Adding a format is one module with `write(document, path)` and one line in `WRITERS`."""
+Adding a format is one module with `write(document, path)` and one line in `WRITERS`.
+A writer's module (and its library: python-docx, WeasyPrint) is imported when the
+first document of that format is written, not when docgen starts."""
 from __future__ import annotations
 
+import importlib
 from pathlib import Path
-from typing import Callable
+from typing import TYPE_CHECKING, Callable
 
-from docgen.model import Document
-from docgen.writers import docx_writer, pdf_writer
+if TYPE_CHECKING:
+    from docgen.model import Document
 
-Writer = Callable[[Document, Path], None]
+Writer = Callable[["Document", Path], None]
+
+
+def _lazy(module: str) -> Writer:
+    def write(doc: "Document", path: Path) -> None:
+        importlib.import_module(module).write(doc, path)
+
+    write.__qualname__ = write.__name__ = f"{module}.write"
+    return write
+
 
 WRITERS: dict[str, Writer] = {
-    "docx": docx_writer.write,
-    "pdf": pdf_writer.write,
+    "docx": _lazy("docgen.writers.docx_writer"),
+    "pdf": _lazy("docgen.writers.pdf_writer"),
 }
 
 __all__ = ["WRITERS", "Writer"]
