@@ -14,11 +14,12 @@ from docgen.evidence.index import EvidenceEntry, IndexLabels, evidence_entries, 
 from docgen.evidence.inspect import sha256_file
 from docgen.evidence.outputs import write_index_outputs
 from docgen.evidence.rules import EvidenceRules
-from docgen.model import Document, Finding, Letter
+from docgen.model import Document, Finding, Letter, Paragraph
 from docgen.output import check_outdir, staged_folder, write_json
 from docgen.qa import QAContext, run_checks, summary
 from docgen.render import render_letter
 from docgen.render.letter import seller_name
+from docgen.render.typography import typeset_blocks
 from docgen.resources import folder_version, glossary_dir, templates_dir
 from docgen.review.files import REVIEW_DOCX, REVIEW_XLF, write_review_docx, write_review_xliff
 from docgen.review.state import ReviewRecord, load_review_record, save_letter_state
@@ -56,7 +57,8 @@ class BuildResult:
 
 
 def previous_evidence(case_file: CaseFile) -> dict[str, str] | None:
-    """sha256 → path of the evidence in the earlier appeal's manifest.json."""
+    """sha256 → path of the evidence in the earlier appeal's manifest.json. The manifest
+    may lie outside the case folder (../round1/out/manifest.json): it is read, never bundled."""
     rel = case_file.case.previous_manifest
     if rel is None:
         return None
@@ -71,10 +73,27 @@ def previous_evidence(case_file: CaseFile) -> dict[str, str] | None:
         raise DocgenError(Problem(shown, "previous_manifest", f"not a docgen manifest.json: {rel}")) from None
 
 
-def _mark_updated(entries: list[EvidenceEntry], previous: dict[str, str] | None, when: dt.date) -> list[EvidenceEntry]:
+def evidence_changes(entries: list[EvidenceEntry], previous: dict[str, str] | None,
+                     when: dt.date) -> dict[str, tuple[str, dt.date | None]] | None:
+    """Re-appeal: evidence id → ("updated", date) for a file whose content changed since
+    the previous manifest (same path, new SHA-256), ("new", None) for a file that was not
+    there; unchanged files are left out. None without a previous manifest."""
     if previous is None:
+        return None
+    paths = {Path(p).as_posix() for p in previous.values()}
+    out = {}
+    for e in entries:
+        if e.facts.sha256 in previous:
+            continue
+        out[e.id] = ("updated", e.date or when) if Path(e.file).as_posix() in paths else ("new", None)
+    return out
+
+
+def _mark_updated(entries: list[EvidenceEntry], changes: dict | None) -> list[EvidenceEntry]:
+    if not changes:
         return entries
-    return [e if e.facts.sha256 in previous else replace(e, updated=e.date or when) for e in entries]
+    return [replace(e, updated=changes[e.id][1], status=changes[e.id][0]) if e.id in changes else e
+            for e in entries]
 
 
 def apply_review(letter: Letter, record: ReviewRecord) -> list[str]:
@@ -102,13 +121,25 @@ def compose_documents(case_file: CaseFile, letter: Letter, findings: list[Findin
     docs: dict[str, Document] = {}
     for lang in dict.fromkeys([case.target, case.language]):
         fur = letter.furniture[lang]
-        blocks = letter.view(lang)
+        blocks = keep_closing_together(typeset_blocks(letter.view(lang), lang))
         if lang == case.target:
             blocks += signoff_blocks(case, letter, findings, review, forced)
         subject = letter.segments["subject"].text(lang) or fur["title"]
         docs[f"letter.{lang}"] = Document(lang=lang, title=subject, running_header=fur["running_header"],
                                           page_label=fur["page_label"], blocks=blocks)
     return docs
+
+
+def keep_closing_together(blocks: list) -> list:
+    """The last line before «С уважением» keeps with it, so that no page holds only the
+    closing and the signature."""
+    for i, b in enumerate(blocks):
+        if getattr(b, "style", None) == "closing":
+            j = i - 1
+            if j >= 0 and isinstance(blocks[j], Paragraph):
+                blocks[j] = replace(blocks[j], keep_with_next=True)
+            break
+    return blocks
 
 
 def index_labels(case_file: CaseFile, letter: Letter) -> IndexLabels:
@@ -156,8 +187,10 @@ def build(case_path: str | Path, options: BuildOptions | None = None) -> BuildRe
     check_outdir(outdir, case_file.folder)
     previous = previous_evidence(case_file)
 
-    entries = _mark_updated(evidence_entries(case_file), previous, case.effective_letter_date)
-    letter = render_letter(case_file, {e.id: e.updated for e in entries if e.updated})
+    entries = evidence_entries(case_file)
+    changes = evidence_changes(entries, previous, case.effective_letter_date)
+    entries = _mark_updated(entries, changes)
+    letter = render_letter(case_file, changes)
     translator = options.translator
     if translator == "auto":
         translator = default_translator(case.language, case.target) if case.language != case.target else None

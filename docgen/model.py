@@ -71,7 +71,7 @@ class Segment:
         return self.texts.get(lang)
 
 
-BlockKind = Literal["title", "meta", "heading", "para", "item", "closing", "pagebreak"]
+BlockKind = Literal["title", "meta", "heading", "para", "item", "closing", "signature", "pagebreak"]
 
 
 @dataclass
@@ -91,6 +91,9 @@ class Letter:
     # strings the page furniture needs, per language (running header, page label …)
     furniture: dict[str, dict[str, str]]
     untranslated_mark: dict[str, str]
+    # the seller's copy marks a sentence whose target is missing or machine-made:
+    # language → {"untranslated": …, "mt": …}
+    seller_marks: dict[str, dict[str, str]] = field(default_factory=dict)
 
     def seller_segments(self) -> list[Segment]:
         return [s for s in self.segments.values() if s.is_seller_text]
@@ -108,15 +111,34 @@ class Letter:
                 seg = self.segments[sid]
                 text = seg.text(lang)
                 if text is None:
-                    runs.append(Run(f"{self.untranslated_mark[lang]} ", mark="untranslated", bold=True))
-                    runs.append(Run(seg.source, mark="untranslated"))
+                    runs.append(Run(f"{self.untranslated_mark[lang]} ", mark="untranslated", bold=True, segment=sid))
+                    runs.append(Run(seg.source, mark="untranslated", segment=sid))
+                elif not text:
+                    continue  # a template sentence one language does without (e.g. a second closing line)
                 else:
-                    runs.append(Run(text))
+                    runs.append(Run(text, segment=sid))
+                    mark = self._seller_mark(seg, lang)
+                    if mark:
+                        runs.append(Run(mark, mark="untranslated", segment=sid))
                 runs.append(Run(" "))
             if runs:
                 runs.pop()  # trailing separator
+            else:
+                continue
             out.append(Paragraph(runs=runs, style=b.kind, label=b.label))
         return out
+
+    def _seller_mark(self, seg: "Segment", lang: str) -> str | None:
+        """In the seller's copy: tells the seller that the target letter still lacks this
+        sentence, or carries a machine translation nobody has reviewed."""
+        if lang == self.target_lang or lang != seg.source_lang or not seg.is_seller_text or seg.reviewed:
+            return None
+        marks = self.seller_marks.get(lang) or {}
+        if seg.text(self.target_lang) is None or seg.origin == "untranslated":
+            return marks.get("untranslated")
+        if seg.origin == "mt":
+            return marks.get("mt")
+        return None
 
     def plain_text(self, lang: str) -> str:
         """The letter's text in one language: what the sign-off page's hash covers."""
@@ -137,6 +159,7 @@ class Run:
     text: str
     bold: bool = False
     mark: Literal["untranslated", "updated"] | None = None
+    segment: str | None = None  # the letter segment it comes from (typography needs to know)
 
 
 ParaStyle = Literal["title", "meta", "heading", "para", "item", "closing", "small", "signature", "check"]
@@ -147,6 +170,7 @@ class Paragraph:
     runs: list[Run]
     style: ParaStyle = "para"
     label: str | None = None
+    keep_with_next: bool = False  # the writers keep it on the page of the next block
 
     @property
     def text(self) -> str:

@@ -33,8 +33,9 @@ def test_fund_hold_letter_ru_content(built_samples):
         assert "ID магазина: 123456789" in flat
         assert "Дата: 02.11.2026" in flat
         assert "Тема: Просьба снять удержание средств по отправлению 58213746-0017-1 (уведомление HOLD-012 от 28.10.2026)" in flat
-        assert "2. 24.10.2026 покупатель получил посылку в пункте выдачи заказов. (см. Приложения 1, 2)" in flat
-        assert "3. 28.10.2026 — В личном кабинете" in flat and "удержана. (см. Приложение 2)" in flat
+        assert "2. 24.10.2026 покупатель получил посылку в пункте выдачи заказов (см. приложения 1, 2)." in flat
+        assert "3. 28.10.2026 — в личном кабинете" in flat and "удержана (см. приложение 2)." in flat
+        assert "сумма 3 480,00 руб." in flat
         assert "Просим снять удержание средств по заказу." in flat
         assert "Приложение 1. Скриншот трекинга с сайта перевозчика (файл A01_tracking_RU741852963CN.pdf)" in flat
         assert "Подпись:" in flat
@@ -45,11 +46,27 @@ def test_fund_hold_letter_ru_content(built_samples):
         assert not re.search(r"[\u4e00-\u9fff]", flat[:flat.index("Лист проверки")]), "Chinese left in the Russian letter"
 
 
+@pytest.mark.parametrize("name", SAMPLE_NAMES)
+def test_sample_letters_keep_references_and_amounts_together(built_samples, name):
+    """pdftotext keeps the PDF's lines: no line may end inside «см. приложение 1»,
+    «№ 58213746-0017-1», «3 480,00 руб.» or inside an ID (the NBSPs and no-break IDs)."""
+    r = built_samples[name]
+    target = r.letter.target_lang
+    text = pdf_text(r.outdir / f"letter.{target}.pdf")
+    for bad in (r"№[ \u00a0]*\n", r"(см\.|see)[ \u00a0]*\n", r"([Пп]риложени[еяю]|Attachments?|SKU)[ \u00a0]*\n[ \u00a0]*\d", r"\d[ \u00a0]*\n[ \u00a0]*(руб\.|RUB)",
+                r"\n[ \u00a0]*—", r"\d-\n\d"):
+        assert not re.search(bad, text), f"{name}: line break inside {re.search(bad, text).group()!r}"
+    for amount in re.findall(r"[\d., \u00a0]+(?=[ \u00a0]руб\.)", text):
+        assert re.fullmatch(r"\s*\d{1,3}([ \u00a0]\d{3})*,\d{2}", amount), amount
+    if "руб" in text or "RUB" in text:
+        assert re.search(r"\d{1,3}( \d{3})+,\d{2} руб\.|\d{1,3}(,\d{3})+\.\d{2} RUB", " ".join(text.split()))
+
+
 def test_seller_copy_has_same_numbering(built_samples):
     r = built_samples["fund-hold"]
     zh = " ".join(pdf_text(r.outdir / "letter.zh.pdf").split())
-    assert "主题： 申请解除货件 58213746-0017-1 的资金冻结" in zh
-    assert "2. 2026年10月24日买家在提货点签收包裹。 （见附件1、2）" in zh
+    assert "主题：申请解除货件 58213746-0017-1 的资金冻结" in zh
+    assert "2. 2026年10月24日买家在提货点签收包裹（见附件1、2）。" in zh
     assert "附件2. 卖家后台货件详情截图" in zh
     assert "签字页" not in zh  # the sign-off page belongs to the letter that is sent
 
@@ -111,7 +128,7 @@ def test_evidence_index_content(built_samples):
     text = " ".join(pdf_text(r.outdir / "evidence-index.pdf").split())
     assert "Опись приложений / 附件清单" in text
     assert "Скриншот трекинга с сайта перевозчика" in text and "承运商官网物流轨迹截图" in text
-    assert e1["sha256"][:12] in text and "2026-10-25" in text
+    assert e1["sha256"][:12] in text and "25.10.2026" in text
 
 
 def test_manifest_hashes_match_files(built_samples):
@@ -143,8 +160,33 @@ def test_qa_json_shape(built_samples):
 def test_english_seller_gets_english_copy(built_samples):
     r = built_samples["support-request"]
     en = " ".join(pdf_text(r.outdir / "letter.en.pdf").split())
-    assert "Subject: Support request on “payouts”" in en
-    assert "1. 1 November 2026 — The October 2026 sales report shows 152400.00 RUB accrued" in en and "(see Attachment 1)" in en
+    assert "Subject: Support request about payouts: payout no. PAYOUT-2026-11-05" in en
+    assert "1. The sales report for October 2026, issued on 01.11.2026, shows 152,400.00 RUB accrued" in en
+    assert "(see Attachment 1)." in en
     ru = " ".join(pdf_text(r.outdir / "letter.ru.pdf").split())
-    assert "Тема: Обращение по вопросу «выплаты»: SKU 1184520937" in ru
+    assert "Тема: Обращение по вопросу выплат: выплата № PAYOUT-2026-11-05" in ru
     assert "Лист проверки перевода носителем языка / Native-speaker review sign-off" in ru
+
+
+def test_docx_page_count_field_carries_the_page_count(built_samples):
+    """Readers that do not update fields show the cached NUMPAGES value: it must be the
+    letter's page count (letter + sign-off page ≥ 2), not «1»."""
+    r = built_samples["fund-hold"]
+    d = docx.Document(str(r.outdir / "letter.ru.docx"))
+    footer = d.sections[0].footer.paragraphs[0]._p
+    runs = list(footer.iter(qn("w:r")))
+    cached, in_numpages, after_separate = [], False, False
+    for run in runs:
+        for el in run:
+            if el.tag == qn("w:instrText"):
+                in_numpages = "NUMPAGES" in el.text
+            elif el.tag == qn("w:fldChar"):
+                after_separate = el.get(qn("w:fldCharType")) == "separate"
+            elif el.tag == qn("w:t") and in_numpages and after_separate:
+                cached.append(el.text)
+    pdf_pages = len(PdfReader(str(r.outdir / "letter.ru.pdf")).pages)
+    assert cached and int(cached[0]) >= 2 and abs(int(cached[0]) - pdf_pages) <= 1
+    # IDs never break: hyphens inside an order number are Word's non-breaking hyphens
+    body = d.element.body
+    assert body.findall(".//" + qn("w:noBreakHyphen"))
+    assert "58213746-0017-1" in docx_text(r.outdir / "letter.ru.docx")

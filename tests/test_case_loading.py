@@ -14,8 +14,8 @@ from tests.conftest import SAMPLE_NAMES, SAMPLES
 @pytest.mark.parametrize("name", SAMPLE_NAMES)
 def test_samples_load(name):
     cf = load_case(SAMPLES / name / "case.yaml")
-    assert cf.case.case_type.replace("_", "-") == name
-    assert cf.case.items and cf.case.facts
+    assert name.startswith(cf.case.case_type.replace("_", "-"))
+    assert (cf.case.items or cf.case.payout_id) and cf.case.facts
 
 
 def _edit(case_path, mutate):

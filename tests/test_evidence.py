@@ -227,12 +227,13 @@ def test_reappeal_marks_new_and_changed_evidence(tmp_path):
     assert not [f for f in r.findings if f.check == "reappeal-evidence"]
     assert [(e.id, e.updated and e.updated.isoformat()) for e in r.entries] == [("E1", "2026-11-01"), ("E2", None)]
     letter = " ".join(pdf_text(r.outdir / "letter.ru.pdf").split())
-    assert "Скриншот трекинга с сайта перевозчика (файл A01_tracking_RU741852963CN.pdf) (Обновлено 01.11.2026)" in letter
-    assert "(Обновлено" not in letter.split("Приложение 2.")[1].split("С уважением")[0]
+    assert "Скриншот трекинга с сайта перевозчика (файл A01_tracking_RU741852963CN.pdf; обновлено 01.11.2026)" in letter
+    assert "обновлено" not in letter.split("Приложение 2.")[1].split("С уважением")[0]
+    assert "К обращению приложены обновлённые материалы: приложение 1." in letter
     zh = "".join(pdf_text(r.outdir / "letter.zh.pdf").split())  # CJK lines break anywhere
-    assert "（已更新2026年11月1日）" in zh
+    assert "；2026年11月1日更新）" in zh
     index = " ".join(pdf_text(r.outdir / "evidence-index.pdf").split())
-    assert "(Обновлено 01.11.2026)" in index and "已更新" in index
+    assert "(обновлено 01.11.2026)" in index and "更新" in index
     m = json.loads((r.outdir / "manifest.json").read_text(encoding="utf-8"))
     assert m["inputs"][1]["updated"] == "2026-11-01" and "updated" not in m["inputs"][2]
 
@@ -242,9 +243,14 @@ def test_previous_manifest_errors(tmp_path):
     _edit(case, lambda d: d.update(previous_manifest="round9/manifest.json"))
     with pytest.raises(DocgenError, match="previous_manifest: file not found"):
         build(case)
-    _edit(case, lambda d: d.update(previous_manifest="../../outside.json"))
-    with pytest.raises(DocgenError, match="leaves the case folder"):
-        build(case)
+    # a manifest outside the case folder (../round1/out/manifest.json) is read, never bundled
+    elsewhere = tmp_path / "round1" / "out"
+    elsewhere.mkdir(parents=True)
+    shutil.copy(case.parent / "round1" / "manifest.json", elsewhere / "manifest.json")
+    _edit(case, lambda d: d.update(previous_manifest="../round1/out/manifest.json"))
+    r = build(case)
+    assert [f.check for f in r.findings if f.check == "reappeal-evidence"] == ["reappeal-evidence"]
+    assert "manifest.json" not in [e.name for e in r.entries]
 
 
 def test_pdfa_letter_embeds_case_and_index(fund_hold_case):

@@ -75,6 +75,9 @@ def test_metric_window_warns_when_evidence_does_not_span(tmp_path):
 def test_reappeal_needs_previous_manifest(fund_hold_case):
     assert _findings(fund_hold_case, "reappeal") == []
     _edit(fund_hold_case, lambda d: d.update(appeal_round=2))
+    f, g = _findings(fund_hold_case, "reappeal")
+    assert "previous_manifest" in f.message and g.where == "previous.ticket"
+    _edit(fund_hold_case, lambda d: d.update(previous={"ticket": "SR-1"}))
     (f,) = _findings(fund_hold_case, "reappeal")
     assert "previous_manifest" in f.message
 

@@ -76,7 +76,7 @@ def test_round_trip_through_xliff(draft):
     assert record.letter_sha256 == result.letter.text_sha256()
     assert {c["id"] for c in record.changed} == {"fact.2", "request"}
     text = " ".join(pdf_text(draft / "letter.ru.pdf").split())
-    assert f"2. {NEW_FACT2} (см. Приложения 1, 2)" in text
+    assert f"2. {NEW_FACT2[:-1]} (см. приложения 1, 2)." in text
     assert "Просим снять удержание средств по отправлению." in text
     assert "Проверяющий (ФИО) / 审核人（姓名）: Анна Иванова" in text
     assert "Родной язык / 母语: ru" in text
@@ -103,7 +103,7 @@ def test_round_trip_through_docx(draft):
     d.save(str(draft / "review-edited.docx"))
     assert main(["review", "import", str(draft / "review-edited.docx"), "--reviewer", "Пётр Смирнов"]) == 0
     text = " ".join(pdf_text(draft / "letter.ru.pdf").split())
-    assert NEW_FACT2 in text and "Проверяющий (ФИО) / 审核人（姓名）: Пётр Смирнов" in text
+    assert f"{NEW_FACT2[:-1]} (см. приложения 1, 2)." in text and "Проверяющий (ФИО) / 审核人（姓名）: Пётр Смирнов" in text
 
 
 @pytest.mark.parametrize("edits,message", [

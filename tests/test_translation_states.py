@@ -21,7 +21,7 @@ def test_untranslated_segment_is_marked_and_is_an_error(fund_hold_case):
     r = build(fund_hold_case)
     for text in (docx_text(r.outdir / "letter.ru.docx"), pdf_text(r.outdir / "letter.ru.pdf")):
         flat = " ".join(text.split())
-        assert "2. [ТРЕБУЕТСЯ ПЕРЕВОД] 2026年10月24日买家在提货点签收包裹。 (см. Приложения 1, 2)" in flat
+        assert "2. [ТРЕБУЕТСЯ ПЕРЕВОД] 2026年10月24日买家在提货点签收包裹。 (см. приложения 1, 2)" in flat
     qa = json.loads((r.outdir / "qa.json").read_text(encoding="utf-8"))
     errors = [f for f in qa["findings"] if f["severity"] == "error"]
     assert [(f["check"], f["where"]) for f in errors] == [("untranslated", "fact.2")]

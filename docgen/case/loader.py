@@ -16,12 +16,20 @@ from docgen.errors import DocgenError, Problem
 
 MAX_CASE_BYTES = 2 * 1024 * 1024
 
-PER_TYPE_FIELDS = {
+PER_TYPE_FIELDS = {  # required fields of each case type
     "listing_takedown": ("reason",),
     "performance_review": ("metric", "window_days"),
     "fund_hold": (),
     "support_request": ("topic",),
 }
+OPTIONAL_TYPE_FIELDS = {  # optional fields that only one case type accepts
+    "listing_takedown": ("takedown_kind", "reason_text"),
+    "performance_review": ("metric_name",),
+    "fund_hold": ("hold_reason",),
+    "support_request": ("topic_text", "payout_id"),
+}
+# an `other` value needs the words of the notice: (enum field, text field)
+OTHER_NEEDS_TEXT = (("reason", "reason_text"), ("metric", "metric_name"), ("topic", "topic_text"))
 
 
 @dataclass(frozen=True)
@@ -110,9 +118,23 @@ def _semantic_problems(case: Case, folder: Path, file: str, lines: _LineIndex) -
     for name in PER_TYPE_FIELDS[case.case_type]:
         if getattr(case, name) is None:
             add((name,), f"required for case_type {case.case_type}")
-    for name in {n for ns in PER_TYPE_FIELDS.values() for n in ns} - set(PER_TYPE_FIELDS[case.case_type]):
+    own = set(PER_TYPE_FIELDS[case.case_type]) | set(OPTIONAL_TYPE_FIELDS[case.case_type])
+    every = {n for table in (PER_TYPE_FIELDS, OPTIONAL_TYPE_FIELDS) for ns in table.values() for n in ns}
+    for name in sorted(every - own):
         if getattr(case, name) is not None:
             add((name,), f"does not apply to case_type {case.case_type}; remove it")
+    for enum_field, text_field in OTHER_NEEDS_TEXT:
+        if getattr(case, enum_field) == "other" and not getattr(case, text_field):
+            add((text_field,), f"{enum_field}: other needs {text_field}: write it as the notice shows it")
+    if not case.items and case.case_type != "support_request":
+        add(("items",), f"at least one item (order or sku) is required for case_type {case.case_type}")
+    if case.hold_reason is not None:
+        from docgen.case.holds import HOLD_FILE, hold_table
+
+        table = hold_table()
+        if table.lookup(case.hold_reason) is None:
+            add(("hold_reason",), f"unknown hold reason {case.hold_reason!r}; known: {', '.join(table.known()) or 'none'} "
+                f"(add it to letter_templates/{HOLD_FILE.as_posix()})")
 
     if case.case_type == "fund_hold":
         orders = [it for it in case.items if it.order]
@@ -140,8 +162,12 @@ def _semantic_problems(case: Case, folder: Path, file: str, lines: _LineIndex) -
             if ref not in seen:
                 add(("facts", i, "evidence", j), f"evidence id {ref!r} is not in the evidence list")
 
-    if case.previous_manifest is not None and not _inside(folder, case.previous_manifest):
-        add(("previous_manifest",), "path leaves the case folder")
+    # previous_manifest may point anywhere (e.g. ../round1/out/manifest.json): it is only read, never bundled
+    if case.previous_manifest is not None:
+        prev = Path(case.previous_manifest)
+        prev = prev if prev.is_absolute() else folder / prev
+        if not prev.is_file():
+            add(("previous_manifest",), f"file not found: {case.previous_manifest}")
     return problems
 
 

@@ -16,6 +16,9 @@ TAKEDOWN_REASONS = ("certificate_missing", "wrong_category", "image_rights", "de
 METRICS = ("on_time_delivery", "cancellation_rate", "return_rate", "response_time", "error_index", "other")
 WINDOWS = (30, 60, 90)
 TOPICS = ("account", "orders", "payments", "payout", "listing", "logistics", "other")
+TAKEDOWN_KINDS = ("fixed", "in_error")  # the cause was removed | the product was hidden by mistake
+EVIDENCE_KINDS = ("certificate", "declaration", "tracking", "screenshot", "photo", "report", "statement", "letter",
+                  "other")
 
 # IDs must be strings in YAML: an unquoted 0123 is read as a number and loses digits.
 Id = Annotated[str, Strict(), Field(min_length=1, max_length=100)]
@@ -36,6 +39,7 @@ class Seller(_Strict):
     shop_id: Id
     email: OptText = None
     signatory: OptText = None  # the person who signs for the company
+    position: OptText = None  # the signatory's position, printed under the name (e.g. Генеральный директор)
 
     @field_validator("shop_id")
     @classmethod
@@ -73,8 +77,33 @@ class Item(_Strict):
         return self
 
 
+class Period(_Strict):
+    """A span of days a fact or a piece of evidence covers (both ends included)."""
+
+    from_: dt.date = Field(alias="from")
+    to: dt.date
+
+    @model_validator(mode="after")
+    def _ordered(self) -> "Period":
+        if self.to < self.from_:
+            raise ValueError("period: `to` is before `from`")
+        return self
+
+    def contains(self, day: dt.date) -> bool:
+        return self.from_ <= day <= self.to
+
+
+class Previous(_Strict):
+    """The earlier appeal that was rejected (appeal_round ≥ 2)."""
+
+    ticket: Id | None = None  # its ticket / request number
+    date: dt.date | None = None
+    rejection: OptText = None  # the reason Ozon gave, verbatim
+
+
 class Fact(_Strict):
     date: dt.date | None = None
+    period: Period | None = None
     text: Text
     text_ru: OptText = None
     text_en: OptText = None
@@ -88,6 +117,8 @@ class EvidenceItem(_Strict):
     description_ru: OptText = None
     description_en: OptText = None
     date: dt.date | None = None
+    period: Period | None = None
+    kind: Literal[EVIDENCE_KINDS] | None = None  # type: ignore[valid-type]
 
     @field_validator("id")
     @classmethod
@@ -113,7 +144,7 @@ class Case(_Strict):
     reference: Id | None = None  # the agency's own case reference; default: notice code
     seller: Seller
     notice: Notice
-    items: list[Item] = Field(min_length=1)
+    items: list[Item] = Field(default_factory=list)  # at least one, except for support_request
     facts: list[Fact] = Field(min_length=1)
     evidence: list[EvidenceItem] = Field(default_factory=list)
     request: Text
@@ -121,12 +152,20 @@ class Case(_Strict):
     request_en: OptText = None
     appeal_round: Annotated[int, Strict(), Field(ge=1, le=20)] = 1
     previous_manifest: OptText = None
+    previous: Previous | None = None  # the rejected appeal (appeal_round ≥ 2)
+    rule: OptText = None  # the Ozon rule or clause the seller cites, printed in the letter
     evidence_rules: EvidenceRulesConfig = Field(default_factory=EvidenceRulesConfig)
     # one field per case type
     reason: Literal[TAKEDOWN_REASONS] | None = None  # type: ignore[valid-type]
     metric: Literal[METRICS] | None = None  # type: ignore[valid-type]
     window_days: Literal[WINDOWS] | None = None  # type: ignore[valid-type]
     topic: Literal[TOPICS] | None = None  # type: ignore[valid-type]
+    hold_reason: Id | None = None  # fund_hold: a code of letter_templates/fund_hold/hold_reasons.yaml
+    takedown_kind: Literal[TAKEDOWN_KINDS] | None = None  # type: ignore[valid-type]
+    metric_name: OptText = None  # the metric's name as the notice shows it (required for metric: other)
+    topic_text: OptText = None  # the topic in the seller's words (required for topic: other)
+    reason_text: OptText = None  # the reason as the notice gives it (required for reason: other)
+    payout_id: Id | None = None  # support_request: the payout asked about
 
     # where human translations live, by target language
     def fact_translation(self, fact: Fact) -> str | None:
@@ -148,5 +187,7 @@ class Case(_Strict):
             return self.reference
         if self.notice.code:
             return self.notice.code
-        first = self.items[0]
-        return first.order or first.sku or ""
+        ids = [it.order or it.sku for it in self.items]
+        if ids:
+            return ", ".join(ids[:3]) + (" …" if len(ids) > 3 else "")
+        return self.payout_id or self.seller.shop_id

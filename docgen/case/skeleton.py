@@ -43,6 +43,12 @@ _C = {
         "metric": "评级指标：",
         "window_days": "指标的滚动周期（天）：30、60 或 90；证据日期应覆盖整个周期",
         "topic": "工单主题：",
+        "hold_reason": "冻结原因代码（见 letter_templates/fund_hold/hold_reasons.yaml；默认取通知编号）",
+        "takedown_kind": "fixed = 已消除下架原因；in_error = 系统误判",
+        "other_text": "选 other 时必填：照抄通知中的名称",
+        "previous": "第 2 次及以上申诉：上次工单号、日期、驳回理由（照抄）",
+        "rule": "引用的 Ozon 规则条款（可选）",
+        "payout_id": "回款编号（可选；回款问题可不填 items）",
     },
     "en": {
         "head": "# docgen case file ({t}). Fill in every \"\" blank, then run: docgen build THIS_FILE",
@@ -78,6 +84,12 @@ _C = {
         "metric": "the rating metric:",
         "window_days": "the metric's rolling window in days: 30, 60 or 90; evidence dates should span it",
         "topic": "topic of the request:",
+        "hold_reason": "hold code (see letter_templates/fund_hold/hold_reasons.yaml; default: the notice code)",
+        "takedown_kind": "fixed = the cause was removed; in_error = hidden by mistake",
+        "other_text": "required with other: the name as the notice shows it",
+        "previous": "appeal round 2+: the rejected request's number, date and reason (verbatim)",
+        "rule": "the Ozon rule or clause you cite (optional)",
+        "payout_id": "payout number (optional; a payout question needs no items)",
     },
 }
 
@@ -135,6 +147,8 @@ def skeleton(case_type: str, lang: str = "zh", today: dt.date | None = None, pre
         f"    date: {today.isoformat()}    # {c['ev_date']}",
         f'request: ""             # {c["request"]}',
         f"appeal_round: 1         # {c['appeal_round']}",
+        f"# previous: {{ticket: \"\", date: {today.isoformat()}, rejection: \"\"}}   # {c['previous']}",
+        f'# rule: ""              # {c["rule"]}',
     ]
     items = [(o, "") for o in pre.get("orders") or []] + [("", k) for k in pre.get("skus") or []] or [("", "")]
     at = lines.index("@ITEMS@")
@@ -150,11 +164,18 @@ def skeleton(case_type: str, lang: str = "zh", today: dt.date | None = None, pre
         lines.insert(next(i for i, ln in enumerate(lines) if ln.startswith("items:")) + 1, f"  # {c['fund_hold']}")
         if pre.get("hold_reason"):
             lines.append(f"hold_reason: {pre['hold_reason']}")
+        else:
+            lines.append(f'# hold_reason: ""            # {c["hold_reason"]}')
     elif case_type == "listing_takedown":
         lines.append(f"reason: {pre.get('reason', 'certificate_missing')}  # {c['reason']} {' | '.join(TAKEDOWN_REASONS)}")
+        lines.append(f'# reason_text: ""            # {c["other_text"]}')
+        lines.append(f"takedown_kind: fixed         # {c['takedown_kind']}")
     elif case_type == "performance_review":
         lines.append(f"metric: {pre.get('metric', 'on_time_delivery')}     # {c['metric']} {' | '.join(METRICS)}")
         lines.append(f"window_days: {pre.get('window_days', 30)}              # {c['window_days']}")
+        lines.append(f'# metric_name: ""            # {c["other_text"]}')
     elif case_type == "support_request":
         lines.append(f"topic: {pre.get('topic', 'payout')}                # {c['topic']} {' | '.join(TOPICS)}")
+        lines.append(f'# topic_text: ""             # {c["other_text"]}')
+        lines.append(f'# payout_id: ""              # {c["payout_id"]}')
     return "\n".join(lines) + "\n"

@@ -17,7 +17,8 @@ from docgen.case.loader import CaseFile
 from docgen.errors import DocgenError, Problem
 from docgen.evidence.inspect import FileFacts, inspect_file
 from docgen.model import Document, Finding, Letter, Paragraph, Run, Table
-from docgen.render.templates import load_templates
+from docgen.render.templates import format_date, load_templates
+from docgen.render.typography import typeset_text
 
 SIDECARS = ("index.yaml", "index.yml", "index.csv")
 
@@ -32,7 +33,8 @@ class EvidenceEntry:
     descriptions: dict[str, str]  # language → text (only the languages known)
     facts: FileFacts
     cited_by: tuple[int, ...] = ()  # numbers of the facts citing it
-    updated: dt.date | None = None  # re-appeal: new or changed since the previous appeal
+    updated: dt.date | None = None  # re-appeal: changed since the previous appeal (the file's date)
+    status: str | None = None  # re-appeal: "new" (not in the previous appeal) or "updated"
     source_lang: str = "zh"
 
     @property
@@ -126,12 +128,18 @@ def folder_entries(folder: Path, lang: str, target: str, exclude: Path | None = 
     return out
 
 
-def human_size(n: int) -> str:
+_SIZE_UNITS = {"ru": ("Б", "КБ", "МБ")}
+
+
+def human_size(n: int, lang: str = "en") -> str:
+    b, kb, mb = _SIZE_UNITS.get(lang, ("B", "KB", "MB"))
+    sep = "\u00a0" if lang == "ru" else " "
     if n < 1024:
-        return f"{n} B"
+        return f"{n}{sep}{b}"
     if n < 1024 * 1024:
-        return f"{n / 1024:.0f} KB"
-    return f"{n / 1024 / 1024:.1f} MB"
+        return f"{n / 1024:.0f}{sep}{kb}"
+    size = f"{n / 1024 / 1024:.1f}"
+    return f"{size.replace('.', ',') if lang == 'ru' else size}{sep}{mb}"
 
 
 @dataclass
@@ -176,20 +184,27 @@ def index_document(entries: list[EvidenceEntry], labels: IndexLabels, findings: 
         by_where.setdefault(f.where, []).append(f)
     rows = []
     mark = text("untranslated_mark", target)
+    date_format = ts[target].plain.get("date_format", "{y}-{m:02d}-{d:02d}")
+
+    def status_mark(e: EvidenceEntry, lang: str) -> str:
+        if e.status == "new":
+            return " " + text("new_mark", lang)
+        if e.updated:
+            return " " + text("updated_mark", lang, v=e.updated)
+        return ""
+
     for e in entries:
         desc_t = e.descriptions.get(target) or f"{mark} {e.descriptions.get(e.source_lang, '')}"
-        if e.updated:
-            desc_t += " " + text("updated_mark", target, v=e.updated)
+        desc_t = typeset_text(desc_t, target) + status_mark(e, target)
         row = [bi("index_attachment", n=e.number), e.name, desc_t]
         if second:
-            desc_s = e.descriptions.get(second, "")
-            if e.updated:
-                desc_s += " " + text("updated_mark", second, v=e.updated)
+            desc_s = typeset_text(e.descriptions.get(second, ""), second) + status_mark(e, second)
             row.append(desc_s)
         marks = sorted({f"{'✗' if f.severity == 'error' else '!' if f.severity == 'warning' else 'i'} {f.check}"
                         for f in by_where.get(f"evidence.{e.id}", [])})
-        row += [e.date.isoformat() if e.date else "—", str(e.facts.pages) if e.facts.pages is not None else "—",
-                human_size(e.facts.size), e.facts.sha256[:12],
+        row += [format_date(e.date, date_format) if e.date else "—",
+                str(e.facts.pages) if e.facts.pages is not None else "—",
+                human_size(e.facts.size, target), e.facts.sha256[:12],
                 ", ".join(str(n) for n in e.cited_by) or "—", "; ".join(marks) or "✓"]
         rows.append(row)
 

@@ -98,7 +98,7 @@ def suggested_name(e, key: str | None, english: str | None = None) -> str:
 
 def evidence_name(ctx: QAContext) -> Iterator[tuple]:
     key = None
-    if ctx.case_file is not None:
+    if ctx.case_file is not None and ctx.case_file.case.items:
         first = ctx.case_file.case.items[0]
         key = first.tracking or first.order or first.sku
     for e in ctx.entries:

@@ -27,11 +27,10 @@ def grammar(ctx: QAContext) -> Iterator[tuple]:
         why = status().message if ctx.languagetool else "switched off"
         yield "letter", f"grammar not checked: LanguageTool unavailable ({why})"
         return
-    for seg in ctx.letter.segments.values():
+    segs = [seg for seg in ctx.letter.segments.values() if seg.text(lang) and seg.origin != "data"]
+    for seg, matches in zip(segs, checker.check_many([seg.text(lang) for seg in segs])):
         text = seg.text(lang)
-        if not text or seg.origin == "data":
-            continue
-        for m in checker.check(text):
+        for m in matches:
             hint = f" (→ {', '.join(m.replacements)})" if m.replacements else ""
             yield seg.id, f"{m.message} [{m.rule}] «{text[m.offset:m.offset + m.length]}»{hint}", \
                 m.offset, m.offset + m.length
@@ -130,7 +129,8 @@ _MONTHS = (
     re.compile(r"(?<![\d.])(?P<m>\d{1,2})\.(?P<y>\d{4})(?![\d.])"),
     re.compile(r"(?<![\w])(?P<mon>[А-Яа-яЁёA-Za-z]{3,})\s+(?P<y>\d{4})"),
 )
-_NUMBER = re.compile(r"\d+(?:[ \u00a0]\d{3})*(?:[.,]\d+)?")
+# 3480.00 · 3 480,00 (NBSP or space) · 3,480.00: thousands groups then decimals
+_NUMBER = re.compile(r"\d{1,3}(?:[ \u00a0\u202f]\d{3})+(?:[.,]\d+)?|\d{1,3}(?:,\d{3})+(?:\.\d+)?|\d+(?:[.,]\d+)?")
 _ID = re.compile(r"[A-Za-z]*\d[\w-]*\d[A-Za-z]*|[A-Z]{2,}-\d+")
 
 
@@ -182,7 +182,10 @@ def extract_numbers(text: str) -> tuple[set[dt.date], set[tuple[int, int]], set[
 
 
 def _norm_number(s: str) -> str:
-    s = s.replace(" ", "").replace("\u00a0", "").replace(",", ".")
+    s = s.replace(" ", "").replace("\u00a0", "").replace("\u202f", "")
+    if "," in s and "." in s:  # 3,480.00: the comma groups thousands
+        s = s.replace(",", "")
+    s = s.replace(",", ".")
     if "." in s:
         s = s.rstrip("0").rstrip(".") or "0"
     return s.lstrip("0") or "0"
@@ -268,7 +271,8 @@ def promo(ctx: QAContext) -> Iterator[tuple]:
 
 # ---- attachment references ---------------------------------------------------------------
 
-_REF = re.compile(r"Приложени[еяию]\s+(\d+(?:\s*,\s*\d+)*)|Attachments?\s+(\d+(?:\s*,\s*\d+)*)|附件\s*(\d+(?:\s*、\s*\d+)*)")
+_REF = re.compile(r"Приложени[еяию]\s+(\d+(?:\s*,\s*\d+)*)|Attachments?\s+(\d+(?:\s*,\s*\d+)*)|附件\s*(\d+(?:\s*、\s*\d+)*)",
+                  re.IGNORECASE)
 
 
 def attachment_refs(ctx: QAContext) -> Iterator[tuple]:

@@ -218,16 +218,55 @@ class GrammarChecker:
         return hashlib.sha256(json.dumps(cfg, ensure_ascii=False).encode()).hexdigest()
 
     def check(self, text: str) -> list[GrammarMatch]:
-        key = self._key(text)
-        row = self._cache.execute("select matches from grammar where key = ?", (key,)).fetchone()
-        if row is not None:
-            raw = json.loads(row[0])
-        else:
-            self.requests += 1
-            raw = [{"rule": m.rule_id, "offset": m.offset, "length": m.error_length, "message": m.message,
-                    "replacements": list(m.replacements[:3])} for m in self.tool.check(text)]
-            self._cache.execute("insert or replace into grammar values (?, ?)", (key, json.dumps(raw)))
-            self._cache.commit()
+        return self.check_many([text])[0]
+
+    # texts sent to the server together, as paragraphs of one request (a letter is one request)
+    BATCH_CHARS = 20000
+
+    def check_many(self, texts: list[str]) -> list[list[GrammarMatch]]:
+        """Each text checked as its own paragraph; the texts the cache lacks go to the
+        server in as few requests as possible, and their matches are cached one by one."""
+        raws: dict[str, list] = {}
+        todo: list[str] = []
+        for text in dict.fromkeys(texts):
+            row = self._cache.execute("select matches from grammar where key = ?", (self._key(text),)).fetchone()
+            if row is not None:
+                raws[text] = json.loads(row[0])
+            elif text.strip():
+                todo.append(text)
+            else:
+                raws[text] = []
+        batch: list[str] = []
+        for text in todo + [None]:
+            if batch and (text is None or sum(len(t) + 2 for t in batch) + len(text) > self.BATCH_CHARS):
+                self._send(batch, raws)
+                batch = []
+            if text is not None:
+                batch.append(text)
+        self._cache.commit()
+        return [self._filtered(t, raws[t]) for t in texts]
+
+    def _send(self, batch: list[str], raws: dict[str, list]) -> None:
+        # a text's own line breaks would merge paragraphs: the request carries them as spaces
+        # (same length, so offsets stay right)
+        parts = [t.replace("\n", " ") for t in batch]
+        starts, pos = [], 0
+        for t in parts:
+            starts.append(pos)
+            pos += len(t) + 2
+        self.requests += 1
+        found: list[list] = [[] for _ in batch]
+        for m in self.tool.check("\n\n".join(parts)):
+            i = max(k for k, s in enumerate(starts) if s <= m.offset)
+            if m.offset >= starts[i] + len(parts[i]):
+                continue  # the paragraph break itself
+            found[i].append({"rule": m.rule_id, "offset": m.offset - starts[i], "length": m.error_length,
+                             "message": m.message, "replacements": list(m.replacements[:3])})
+        for text, raw in zip(batch, found):
+            raws[text] = raw
+            self._cache.execute("insert or replace into grammar values (?, ?)", (self._key(text), json.dumps(raw)))
+
+    def _filtered(self, text: str, raw: list) -> list[GrammarMatch]:
         out = []
         words = project_words()
         for m in raw:

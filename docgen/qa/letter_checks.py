@@ -50,7 +50,7 @@ def metric_window(ctx: QAContext) -> Iterator[tuple]:
         return
     end = case.notice.date
     start = end - dt.timedelta(days=case.window_days)
-    dates = [ev.date for ev in case.evidence if ev.date] + [f.date for f in case.facts if f.date]
+    dates = [d for x in [*case.evidence, *case.facts] for d in _dates_of(x)]
     if not dates:
         yield "evidence", f"no dated evidence: the {case.window_days}-day window {start}…{end} cannot be shown as covered"
         return
@@ -60,11 +60,89 @@ def metric_window(ctx: QAContext) -> Iterator[tuple]:
                            f"{start}…{end} of the metric")
 
 
+def _dates_of(x) -> list[dt.date]:
+    """The days a fact or a piece of evidence covers: its period's ends, else its date."""
+    if getattr(x, "period", None) is not None:
+        return [x.period.from_, x.period.to]
+    return [x.date] if x.date else []
+
+
 def reappeal(ctx: QAContext) -> Iterator[tuple]:
     case = ctx.case_file.case
     if case.appeal_round >= 2 and not case.previous_manifest:
         yield "appeal_round", ("repeated appeal: set previous_manifest to the earlier manifest.json so docgen can "
                                "check that the evidence is new; resubmitting unchanged material is rejected")
+    if case.appeal_round >= 2 and not (case.previous and case.previous.ticket):
+        yield "previous.ticket", ("repeated appeal: give previous.ticket (and previous.date, previous.rejection): "
+                                  "the letter must cite the rejected request's number and the reason given")
+
+
+def appeal_limit(ctx: QAContext) -> Iterator[tuple]:
+    """Ozon accepts a limited number of appeals for one held order (hold_reasons.yaml)."""
+    from docgen.case.holds import hold_table
+
+    case = ctx.case_file.case
+    if case.case_type != "fund_hold":
+        return
+    limit = hold_table().max_appeal_rounds
+    if case.appeal_round > limit:
+        yield "appeal_round", (f"appeal_round {case.appeal_round}: Ozon accepts at most {limit} appeals for one held "
+                               f"order; this one would be refused (limit: max_appeal_rounds in "
+                               "letter_templates/fund_hold/hold_reasons.yaml)")
+
+
+def fact_date(ctx: QAContext) -> Iterator[tuple]:
+    """A fact whose text names a date other than its `date` (or outside its `period`):
+    the printed date then contradicts the sentence."""
+    from docgen.qa.language_checks import extract_numbers
+
+    case = ctx.case_file.case
+    for i, fact in enumerate(case.facts, 1):
+        if fact.period is None and fact.date is None:
+            continue
+        named: set[dt.date] = set()
+        for text in filter(None, (fact.text, case.fact_translation(fact))):
+            named |= extract_numbers(text)[0]
+        # a date after the letter is a deadline or a validity end («действует до 03.11.2031»)
+        named = {d for d in named if d <= ctx.today}
+        if fact.period is not None:
+            other = sorted(d for d in named if not fact.period.contains(d))
+            dated = f"period {fact.period.from_}…{fact.period.to}"
+        else:
+            other = sorted(d for d in named if d != fact.date)
+            dated = f"date {fact.date}"
+        if other:
+            yield f"fact.{i}", (f"the text names {', '.join(str(d) for d in other)} but the fact's {dated}: "
+                                "set `date` or `period` to what the sentence says")
+
+
+_CERTIFICATE = re.compile(r"EAC|cert|declar|сертифик|декларац|证书|声明|认证", re.I)
+
+
+def _looks_like(ev, kind: str, pattern: re.Pattern) -> bool:
+    if ev.kind == kind or (kind == "certificate" and ev.kind == "declaration"):
+        return True
+    texts = [ev.file, ev.description, ev.description_ru or "", ev.description_en or ""]
+    return any(pattern.search(t) for t in texts)
+
+
+def evidence_match(ctx: QAContext) -> Iterator[tuple]:
+    """The evidence must answer the notice's reason (seed 000: 材料与下架原因不匹配)."""
+    from docgen.case.holds import hold_reason_of
+
+    case = ctx.case_file.case
+    if case.case_type == "listing_takedown" and case.reason == "certificate_missing":
+        if not any(_looks_like(ev, "certificate", _CERTIFICATE) for ev in case.evidence):
+            yield "evidence", ("the product was hidden for a missing certificate, but no evidence looks like a "
+                               "certificate or declaration (name it EAC_<product ID>_<year>.pdf or set "
+                               "`kind: certificate`)")
+    hold = hold_reason_of(case)
+    if hold is not None:
+        for need in hold.required_evidence:
+            if not any(_looks_like(ev, need.kind, need.match) for ev in case.evidence):
+                yield "evidence", (f"hold {hold.code} usually needs evidence of kind {need.kind!r} "
+                                   f"({hold.texts['en']['evidence']}); none found (set `kind: {need.kind}` "
+                                   "on the evidence that is one)")
 
 
 def glyphs(ctx: QAContext) -> Iterator[tuple]:

@@ -23,6 +23,7 @@ from docgen.resources import templates_dir
 TEMPLATE_VARIABLES = frozenset({
     "case", "seller", "seller_name", "notice", "item", "items", "names", "letter_date",
     "reference", "title", "v", "n", "numbers",
+    "orders", "skus", "hold", "proven", "previous", "changes", "window", "status", "when",
 })
 
 # Keys that are data, not Jinja strings.
@@ -70,6 +71,8 @@ def _type_keys(path: Path) -> frozenset[str]:
 def _environment(date_pattern: str) -> SandboxedEnvironment:
     env = SandboxedEnvironment(undefined=jinja2.StrictUndefined, autoescape=False, keep_trailing_newline=False)
     env.filters["d"] = lambda value: format_date(value, date_pattern)
+    # a quoted sentence loses its own full stop: the letter's sentence ends after the quote
+    env.filters["unstop"] = lambda value: str(value).strip().rstrip(".。").rstrip()
     return env
 
 

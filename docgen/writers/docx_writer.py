@@ -11,6 +11,7 @@ from docx.oxml.ns import qn
 from docx.shared import Mm, Pt, RGBColor
 
 from docgen.model import Document, PageBreak, Paragraph, Table
+from docgen.render.typography import nobreak_spans
 
 LATIN_FONT = "Times New Roman"  # has Cyrillic on every Word installation
 EAST_ASIA_FONT = "SimSun"  # 宋体: the standard face for formal Chinese documents
@@ -40,10 +41,11 @@ def _set_fonts(rpr, lang: str) -> None:
     lang_el.set(qn("w:eastAsia"), "zh-CN")
 
 
-def _field(paragraph, instr: str) -> None:
-    """A complex field (PAGE, NUMPAGES) that Word and LibreOffice update on open."""
+def _field(paragraph, instr: str, cached: str = "1") -> None:
+    """A complex field (PAGE, NUMPAGES) that Word and LibreOffice update on open; `cached`
+    is the value shown by readers that do not update fields."""
     run = paragraph.add_run()
-    for kind, text in (("begin", None), (None, instr), ("separate", None), (None, "1"), ("end", None)):
+    for kind, text in (("begin", None), (None, instr), ("separate", None), (None, cached), ("end", None)):
         if kind:
             el = OxmlElement("w:fldChar")
             el.set(qn("w:fldCharType"), kind)
@@ -62,11 +64,11 @@ def _field(paragraph, instr: str) -> None:
             run = paragraph.add_run()
 
 
-def _page_label(paragraph, label: str) -> None:
+def _page_label(paragraph, label: str, pages: int) -> None:
     rest = label
     while rest:
         if rest.startswith("{pages}"):
-            _field(paragraph, "NUMPAGES")
+            _field(paragraph, "NUMPAGES", str(pages))
             rest = rest[7:]
         elif rest.startswith("{page}"):
             _field(paragraph, "PAGE")
@@ -75,6 +77,67 @@ def _page_label(paragraph, label: str) -> None:
             nxt = min((i for i in (rest.find("{page}"), rest.find("{pages}")) if i >= 0), default=len(rest))
             paragraph.add_run(rest[:nxt])
             rest = rest[nxt:]
+
+
+def _add_text(run, text: str) -> None:
+    """Text of a run; a hyphen inside an ID becomes Word's non-breaking hyphen, so that
+    «58213746-0017-1» never breaks across lines."""
+    buf = ""
+
+    def flush():
+        nonlocal buf
+        if buf:
+            t = OxmlElement("w:t")
+            t.set(qn("xml:space"), "preserve")
+            t.text = buf
+            run._r.append(t)
+            buf = ""
+
+    for piece, keep in nobreak_spans(text):
+        if not keep:
+            buf += piece
+            continue
+        for ch in piece:
+            if ch in "-\u2011":
+                flush()
+                run._r.append(OxmlElement("w:noBreakHyphen"))
+            else:
+                buf += ch
+    flush()
+
+
+# Word's layout is approximated with WeasyPrint and Liberation Serif (Times New Roman's
+# metrics): the cached NUMPAGES value is then right for readers that do not update fields.
+_WORD_LIKE_CSS = """
+@page { size: A4 %(orientation)s; margin: 20mm 18mm 20mm 20mm; }
+html { font-family: "Liberation Serif", "Times New Roman", "Noto Serif CJK SC", serif; font-size: 10.5pt;
+       line-height: 1.16; }
+p { margin: 0 0 %(after)s 0; overflow-wrap: anywhere; }
+p.title { font-size: 13pt; font-weight: bold; margin-bottom: 8pt; break-after: avoid; }
+p.meta { margin: 0; }
+p.heading { font-size: 11pt; font-weight: bold; margin-bottom: 4pt; break-after: avoid; }
+p.closing, p.keep { break-after: avoid; }
+p.item { padding-left: 7mm; text-indent: -7mm; margin-bottom: 4pt; }
+p.small { font-size: 8pt; }
+table { border-collapse: collapse; width: 100%%; table-layout: fixed; }
+table.small { font-size: 7.5pt; }
+th, td { border: 0.5pt solid black; padding: 0 1.9mm; vertical-align: top; overflow-wrap: anywhere; }
+tr { break-inside: avoid; }
+.pagebreak { break-before: page; }
+"""
+
+
+def estimate_pages(doc: Document) -> int:
+    import re
+
+    import weasyprint
+
+    from docgen.writers.pdf_writer import _no_fetch, to_html
+
+    page = to_html(doc)
+    css = _WORD_LIKE_CSS % {"orientation": "landscape" if doc.landscape else "portrait", "after": "5pt"}
+    page = re.sub(r"<style>.*?</style>", lambda _: f"<style>{css}</style>", page, count=1, flags=re.S)
+    return max(1, len(weasyprint.HTML(string=page, url_fetcher=_no_fetch).render().pages))
 
 
 def _cant_split(row) -> None:
@@ -114,7 +177,7 @@ def write(doc: Document, path: Path) -> None:
     hr.font.size, hr.font.color.rgb = Pt(8), RGBColor(0x55, 0x55, 0x55)
     footer = section.footer.paragraphs[0]
     footer.alignment = WD_ALIGN_PARAGRAPH.CENTER
-    _page_label(footer, doc.page_label)
+    _page_label(footer, doc.page_label, estimate_pages(doc))
     for r in footer.runs:
         r.font.size = Pt(8)
 
@@ -132,7 +195,7 @@ def write(doc: Document, path: Path) -> None:
             size, bold, after = _STYLE.get(block.style, _STYLE["para"])
             p = d.add_paragraph()
             p.paragraph_format.space_after = Pt(after)
-            p.paragraph_format.keep_with_next = block.style in KEEP_WITH_NEXT
+            p.paragraph_format.keep_with_next = block.style in KEEP_WITH_NEXT or block.keep_with_next
             if block.style == "item":
                 p.paragraph_format.left_indent = Mm(7)
                 p.paragraph_format.first_line_indent = Mm(-7)
@@ -140,7 +203,8 @@ def write(doc: Document, path: Path) -> None:
                 lr = p.add_run(block.label + "\u00a0")
                 lr.font.size, lr.bold = Pt(size), bold
             for run in block.runs:
-                r = p.add_run(run.text)
+                r = p.add_run()
+                _add_text(r, run.text)
                 r.font.size = Pt(size)
                 r.bold = bold or run.bold
                 if run.mark == "untranslated":

@@ -7,6 +7,7 @@ import logging
 from pathlib import Path
 
 from docgen.model import Document, PageBreak, Paragraph, Run, Table
+from docgen.render.typography import nobreak_spans
 from docgen.writers.scripts import split_cjk
 
 HTML_LANG = {"ru": "ru", "en": "en", "zh": "zh-CN"}
@@ -20,7 +21,9 @@ CSS = """
 }
 html { font-family: "Noto Sans", "Noto Sans CJK SC", sans-serif; font-size: 10.5pt; line-height: 1.4; }
 :lang(zh) { font-family: "Noto Sans CJK SC", "Noto Sans", sans-serif; }
-p { margin: 0 0 5pt 0; }
+p { margin: 0 0 5pt 0; overflow-wrap: anywhere; }
+.nobr { white-space: nowrap; }
+p.keep { break-after: avoid; }
 p.title { font-size: 13pt; font-weight: bold; margin: 10pt 0 8pt 0; }
 p.meta { margin: 0 0 1pt 0; }
 p.heading { font-weight: bold; font-size: 11pt; margin: 10pt 0 4pt 0; break-after: avoid; }
@@ -71,8 +74,12 @@ def _page_label_css(label: str) -> str:
 def _inline(text: str) -> str:
     out = []
     for piece, is_cjk in split_cjk(text):
-        esc = html.escape(piece, quote=True)
-        out.append(f'<span lang="zh-CN">{esc}</span>' if is_cjk else esc)
+        if is_cjk:
+            out.append(f'<span lang="zh-CN">{html.escape(piece, quote=True)}</span>')
+            continue
+        for part, keep in nobreak_spans(piece):  # an ID never breaks across lines
+            esc = html.escape(part, quote=True)
+            out.append(f'<span class="nobr">{esc}</span>' if keep else esc)
     return "".join(out)
 
 
@@ -101,7 +108,8 @@ def to_html(doc: Document) -> str:
         pending_break = False
         if isinstance(block, Paragraph):
             label = f"{html.escape(block.label)}&#160;" if block.label else ""
-            body.append(f'<p class="{block.style}{brk}">{label}{"".join(_run(r) for r in block.runs)}</p>')
+            keep = " keep" if block.keep_with_next else ""
+            body.append(f'<p class="{block.style}{keep}{brk}">{label}{"".join(_run(r) for r in block.runs)}</p>')
         elif isinstance(block, Table):
             total = sum(block.widths)
             cols = "".join(f'<col style="width:{w / total * 100:.2f}%">' for w in block.widths)
