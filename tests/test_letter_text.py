@@ -4,6 +4,7 @@ so these tests need no LanguageTool and no files."""
 from __future__ import annotations
 
 import copy
+import re
 import datetime as dt
 
 import pytest
@@ -318,3 +319,69 @@ def test_loading_rejects_fields_of_other_case_types():
     assert any("does not apply" in m for m in load_problems(make_case("fund_hold", takedown_kind="fixed")))
     assert any("does not apply" in m for m in load_problems(make_case("listing_takedown", payout_id="P-1")))
     assert DocgenError
+
+
+def test_third_fund_hold_appeal_exits_3_with_strict(fund_hold_case):
+    import yaml
+
+    from docgen.cli import main
+
+    data = yaml.safe_load(fund_hold_case.read_text(encoding="utf-8"))
+    data.update(appeal_round=3, previous={"ticket": "SR-2", "date": "2026-11-01", "rejection": "Нет трека."})
+    fund_hold_case.write_text(yaml.safe_dump(data, allow_unicode=True), encoding="utf-8")
+    assert main(["build", str(fund_hold_case), "--strict", "--no-bundle"]) == 3
+    import json
+
+    qa = json.loads((fund_hold_case.parent / "out" / "qa.json").read_text(encoding="utf-8"))
+    assert [f["severity"] for f in qa["findings"] if f["check"] == "appeal-limit"] == ["error"]
+
+
+def test_long_unbreakable_strings_wrap_inside_the_page(tmp_path):
+    import subprocess
+
+    from docgen.model import Document, Run
+    from docgen.writers import pdf_writer
+
+    long_name = "A01_" + "x" * 150 + ".pdf"
+    doc = Document(lang="ru", title="t", running_header="h", page_label="{page}/{pages}", blocks=[
+        Paragraph([Run(f"Приложение 1. Файл {long_name} и отправление 58213746-0017-1.")], style="item")])
+    pdf = tmp_path / "long.pdf"
+    pdf_writer.write(doc, pdf)
+    bbox = subprocess.run(["pdftotext", "-bbox", str(pdf), "-"], capture_output=True, text=True, check=True).stdout
+    right = max(float(x) for x in re.findall(r'xMax="([\d.]+)"', bbox))
+    assert right <= 595.3 - 18 * 72 / 25.4 + 1, f"text runs off the page (xMax {right})"
+    assert "58213746-0017-1" in pdf_text_of(pdf)
+
+
+def pdf_text_of(path):
+    from tests.conftest import pdf_text
+
+    return " ".join(pdf_text(path).split())
+
+
+def test_closing_never_stands_alone_on_a_page(tmp_path):
+    """Whatever the length of the attachment list, the page with «С уважением» also
+    holds the last attachment line (the signature block is never alone on a page)."""
+    from docgen.build import keep_closing_together
+    from docgen.model import Document, Run
+    from docgen.writers import pdf_writer
+    from tests.conftest import pdf_text
+
+    def letter(n: int):
+        blocks = [Paragraph([Run(f"Приложение {i}. Скриншот трекинга с сайта перевозчика")], style="item")
+                  for i in range(1, n + 1)]
+        blocks += [Paragraph([Run("С уважением,")], style="closing"), Paragraph([Run("Li Wei")], style="closing"),
+                   Paragraph([Run("Shenzhen Example Technology Co., Ltd.")], style="closing"),
+                   Paragraph([Run("Подпись: ________")], style="signature")]
+        doc = Document(lang="ru", title="t", running_header="h", page_label="{page}/{pages}",
+                       blocks=keep_closing_together(blocks))
+        path = tmp_path / f"l{n}.pdf"
+        pdf_writer.write(doc, path)
+        return pdf_text(path).split("\f")
+
+    first_page = letter(80)[0]
+    capacity = max(int(m) for m in re.findall(r"Приложение (\d+)\.", first_page))
+    for n in range(capacity - 3, capacity + 2):
+        pages = letter(n)
+        closing = next(p for p in pages if "С уважением" in p)
+        assert "Приложение" in closing, f"{n} attachments: the closing stands alone on its page"

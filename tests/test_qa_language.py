@@ -49,14 +49,16 @@ def test_languagetool_quiet_on_correct_russian_and_project_words(tmp_path, langu
 def test_second_build_rechecks_nothing(fund_hold_case, languagetool, tmp_path, monkeypatch):
     monkeypatch.setenv("DOCGEN_CACHE_DIR", str(tmp_path / "fresh-cache"))  # nothing checked before this test
     checker = lt.grammar_checker("ru")
-    start = checker.requests
+    start, start_texts = checker.requests, checker.texts_sent
     first = build(fund_hold_case)
-    sent = checker.requests - start
+    sent = checker.texts_sent - start_texts
     texts = {s.text("ru") for s in first.letter.segments.values() if s.text("ru") and s.origin != "data"}
     assert sent == len(texts) > 10  # each distinct sentence of the letter went to LanguageTool once
+    assert checker.requests - start == 1  # … all of them in one request
     assert not [f for f in first.findings if f.check == "grammar" and f.where == "letter"]  # it was checked
+    requests = checker.requests
     second = build(fund_hold_case)
-    assert checker.requests == start + sent  # every sentence came from the cache
+    assert checker.requests == requests and checker.texts_sent == start_texts + sent  # all from the cache
     grammar = [(f.where, f.message) for f in second.findings if f.check == "grammar"]
     assert grammar == [(f.where, f.message) for f in first.findings if f.check == "grammar"]
 

@@ -195,7 +195,8 @@ class GrammarChecker:
         self.lang = lang
         self.tool = language_tool_python.LanguageTool(LT_LANG.get(lang, lang), remote_server=url)
         self.tool.disabled_rules.update(DISABLED_RULES.get(lang, ()))
-        self.requests = 0  # texts sent to the server (cache misses)
+        self.requests = 0  # requests sent to the server
+        self.texts_sent = 0  # texts sent to the server (cache misses)
         self._db = None
         self._db_path: Path | None = None
 
@@ -255,6 +256,7 @@ class GrammarChecker:
             starts.append(pos)
             pos += len(t) + 2
         self.requests += 1
+        self.texts_sent += len(batch)
         found: list[list] = [[] for _ in batch]
         for m in self.tool.check("\n\n".join(parts)):
             i = max(k for k, s in enumerate(starts) if s <= m.offset)
