@@ -43,7 +43,10 @@ class CheckResult:
 
 
 def check_file(path: Path, lang: str, source: Path | None = None, source_lang: str | None = None,
-               buyer: bool = False, languagetool: bool = True) -> CheckResult:
+               buyer: bool = False, languagetool: bool = True, seller_lang: str | None = None,
+               asked_at=None, replied_at=None) -> CheckResult:
+    """`buyer`: text a buyer reads (buyer-message rules, in `seller_lang`; the answer window when
+    `asked_at` and `replied_at` are given)."""
     target = read_paragraphs(path)
     src_lang = source_lang or lang
     sources = read_paragraphs(source) if source else None
@@ -60,5 +63,6 @@ def check_file(path: Path, lang: str, source: Path | None = None, source_lang: s
         blocks.append(LetterBlock(kind="para", segment_ids=[sid]))
     letter = Letter(case_type="check", source_lang=src_lang if sources else lang, target_lang=lang,
                     segments=segments, blocks=blocks, furniture={}, untranslated_mark={lang: ""})
-    ctx = QAContext(letter=letter, languagetool=languagetool, buyer_facing=buyer, index=False)
+    ctx = QAContext(letter=letter, languagetool=languagetool, buyer_facing=buyer, index=False,
+                    seller_lang=seller_lang, asked_at=asked_at, replied_at=replied_at)
     return CheckResult(letter=letter, findings=run_checks(ctx))

@@ -67,9 +67,32 @@ def _parser() -> argparse.ArgumentParser:
     c.add_argument("--lang", choices=("ru", "en", "zh"), required=True, help="language of FILE")
     c.add_argument("--source", type=Path, help="the source text, paragraph for paragraph")
     c.add_argument("--source-lang", choices=("zh", "en", "ru"), help="language of --source")
-    c.add_argument("--buyer", action="store_true", help="text for a buyer: also flag promotions, links, messengers")
+    c.add_argument("--buyer", action="store_true",
+                   help="text for a buyer: also the buyer-message rules (glossary/buyer-rules.yaml)")
+    c.add_argument("--seller-lang", choices=("zh", "en"), default="zh",
+                   help="language of the buyer-message findings (default zh)")
+    c.add_argument("--asked-at", help="with --buyer: when the buyer's message arrived (answer-window check)")
+    c.add_argument("--replied-at", help="with --asked-at: when the reply goes out (default: now)")
     c.add_argument("--json", action="store_true", help="print findings as JSON")
     c.add_argument("--no-languagetool", action="store_true", help="skip the grammar check")
+
+    r = sub.add_parser("reply", help="a reply to a buyer's message in Ozon's chat (shipping, delay, returns, gift)")
+    r.add_argument("type", metavar="TYPE", help="shipping | delay | returns | gift")
+    r.add_argument("-i", "--input", type=Path, help="a YAML file with the fields below (options override it)")
+    r.add_argument("--asked-at", help="when the buyer's message arrived, YYYY-MM-DDTHH:MM (required)")
+    r.add_argument("--replied-at", help="when the reply goes out (default: now)")
+    r.add_argument("--lang", choices=("zh", "en"), help="the seller's language: the copy beside the reply (default zh)")
+    r.add_argument("--target", choices=("ru", "en"), help="the language the buyer reads (default ru)")
+    for name, what in (("order", "order / posting number"), ("tracking", "tracking number"),
+                       ("carrier", "carrier: ozon, post_russia, cdek, cainiao, boxberry, dpd, yandex or a name"),
+                       ("shipped-on", "shipping: date handed to the carrier"), ("item", "product name (optional)"),
+                       ("event", "delay: customs, sorting, flight, weather, border, holiday or other"),
+                       ("event-date", "delay: date of the event"), ("new-date", "delay: new expected delivery date"),
+                       ("event-text", "delay, event other: what happened, in the buyer's language"),
+                       ("gift", "gift: what is given, in the buyer's language"),
+                       ("gift-seller", "gift: the same in the seller's language"), ("shop", "shop name (optional)")):
+        r.add_argument(f"--{name}", help=what)
+    r.add_argument("--json", action="store_true", help="print the reply, its seller copy and the findings as JSON")
 
     rv = sub.add_parser("review", help="translator review round trip (XLIFF / DOCX) and translation memory")
     rsub = rv.add_subparsers(dest="review_command", required=True, metavar="ACTION")
@@ -305,8 +328,16 @@ def _cmd_check(args: argparse.Namespace) -> int:
 
     if args.source and not args.source_lang:
         raise DocgenError(Problem(str(args.source), "--source-lang", "say which language the source is in"))
+    asked = replied = None
+    if args.asked_at or args.replied_at:
+        from docgen.reply.compose import answer_times
+
+        if not args.buyer:
+            raise DocgenError(Problem(str(args.file), "--asked-at", "only with --buyer"))
+        asked, replied = answer_times(args.asked_at, args.replied_at, str(args.file))
     result = check_file(args.file, args.lang, args.source, args.source_lang, buyer=args.buyer,
-                        languagetool=not args.no_languagetool)
+                        languagetool=not args.no_languagetool, seller_lang=args.seller_lang,
+                        asked_at=asked, replied_at=replied)
     if args.json:
         print(json.dumps({"summary": result.summary, "findings": [f.as_dict() for f in result.findings]},
                          ensure_ascii=False, indent=2))
@@ -322,6 +353,42 @@ def _cmd_check(args: argparse.Namespace) -> int:
         print(f"{args.file.name}:{f.where}: {sev} [{f.check}] {f.message}{excerpt}")
     s = result.summary
     print(f"{s['error']} error(s), {s['warning']} warning(s), {s['info']} note(s)")
+    return 0
+
+
+def _cmd_reply(args: argparse.Namespace) -> int:
+    import json
+
+    from docgen.reply.compose import blocked, compose, make_request, read_input
+
+    names = ("asked_at", "replied_at", "lang", "target", "order", "tracking", "carrier", "shipped_on", "item",
+             "event", "event_date", "new_date", "event_text", "gift", "gift_seller", "shop")
+    options = {n: getattr(args, n) for n in names}
+    file_values, lines = read_input(args.input) if args.input else ({}, {})
+    req = make_request(args.type, options, file_values, str(args.input) if args.input else "reply", lines)
+    reply = compose(req)
+    err = blocked(reply)
+    if err:
+        raise err
+    if args.json:
+        print(json.dumps({"type": req.type, "target": {"lang": req.target, "text": reply.target_text},
+                          "seller": {"lang": req.lang, "text": reply.seller_text}, "summary": reply.summary,
+                          "findings": [f.as_dict() for f in reply.findings]}, ensure_ascii=False, indent=2))
+        return 0
+    from docgen.reply.templates import load_reply_templates
+
+    m = load_reply_templates(req.lang)
+    print(m.message("header_target", lang=req.target))
+    sys.stdout.write(reply.target_text)
+    if req.lang != req.target:
+        print()
+        print(m.message("header_seller"))
+        sys.stdout.write(reply.seller_text)
+    for f in reply.findings:
+        print(f"docgen: {f.severity} [{f.check}] {f.message}", file=sys.stderr)
+    s = reply.summary
+    print("docgen: " + m.message("checked", errors=s["error"], warnings=s["warning"],
+                                 rules="glossary/buyer-rules.yaml"), file=sys.stderr)
     return 0
 
 
@@ -364,7 +431,7 @@ def _cmd_lt(args: argparse.Namespace) -> int:
     return 0 if st.running or args.action == "stop" else 1
 
 
-COMMANDS = {"explain": _cmd_explain, "check": _cmd_check, "lt": _cmd_lt, "review": _cmd_review, "build": _cmd_build, "index": _cmd_index, "new": _cmd_new, "glossary": _cmd_glossary,
+COMMANDS = {"reply": _cmd_reply, "explain": _cmd_explain, "check": _cmd_check, "lt": _cmd_lt, "review": _cmd_review, "build": _cmd_build, "index": _cmd_index, "new": _cmd_new, "glossary": _cmd_glossary,
             "models": _cmd_models, "translate": _cmd_translate}
 
 

@@ -1,5 +1,5 @@
 """Checks on the language of the letter: grammar (LanguageTool), terminology, numbers,
-style, promotional content, attachment references."""
+style, attachment references (text for buyers: buyer_checks.py)."""
 from __future__ import annotations
 
 import datetime as dt
@@ -215,7 +215,7 @@ def numbers(ctx: QAContext) -> Iterator[tuple]:
                 yield seg.id, problem
 
 
-# ---- style, promo ------------------------------------------------------------------------
+# ---- style ------------------------------------------------------------------------------
 
 
 @lru_cache(maxsize=1)
@@ -230,9 +230,6 @@ def _phrase_hits(kind: str, text: str, lang: str) -> Iterator[tuple[int, int, st
     for phrase in sorted(_phrases().get(kind, {}).get(lang, []), key=len, reverse=True):
         if lang == "zh":
             pattern = re.compile(re.escape(phrase))
-        elif kind == "promo" and " " not in phrase:
-            # any ending: «промокоду», «скидкой», "discounts"
-            pattern = re.compile(rf"(?<!\w){re.escape(phrase)}\w*", re.IGNORECASE)
         else:
             pattern = re.compile(rf"(?<!\w){re.escape(phrase)}(?!\w)", re.IGNORECASE)
         for m in pattern.finditer(text):
@@ -255,18 +252,6 @@ def style(ctx: QAContext) -> Iterator[tuple]:
         facts = [i for i in ids if re.fullmatch(r"fact\.\d+", i)]
         if facts and not any(i.endswith(".refs") for i in ids):
             yield facts[0], "fact without an evidence reference: Ozon rejects claims without proof"
-
-
-def promo(ctx: QAContext) -> Iterator[tuple]:
-    tgt = ctx.letter.target_lang
-    for seg in ctx.letter.segments.values():
-        for lang, text in seg.texts.items():
-            hits = list(_phrase_hits("promo", text, lang))
-            hits += [(m.start(), m.end(), "a link") for m in re.finditer(r"https?://\S+|www\.\S+", text)]
-            for s, e, what in hits:
-                span = (s, e) if lang == tgt else ()
-                yield (seg.id, f"not allowed in a message to a buyer: {what} (discounts, bonuses, links, "
-                       "messengers and 'follow us' are banned)", *span)
 
 
 # ---- attachment references ---------------------------------------------------------------

@@ -23,7 +23,10 @@ class QAContext:
     today: dt.date = field(default_factory=dt.date.today)  # the letter's date in a build
     previous_evidence: dict[str, str] | None = None  # re-appeal: sha256 → path in the earlier manifest
     languagetool: bool = True  # start/use the LanguageTool server for the grammar check
-    buyer_facing: bool = False  # text for a buyer: the promo check applies
+    buyer_facing: bool = False  # text for a buyer: the buyer-message checks apply
+    seller_lang: str | None = None  # language of the seller's messages (buyer-message findings)
+    asked_at: dt.datetime | None = None  # the buyer's message (answer-window check)
+    replied_at: dt.datetime | None = None
     index: bool = True  # the letter comes with an evidence index (attachment references are checked)
 
     def has(self, need: str) -> bool:
@@ -32,7 +35,8 @@ class QAContext:
                 "index": self.index}[need]
 
 
-# A check yields (where, message) pairs or (where, message, start, end).
+# A check yields (where, message) pairs or (where, message, start, end), or Findings
+# (a check whose severity comes from data: one per rule of buyer-rules.yaml).
 CheckFn = Callable[[QAContext], Iterable[tuple]]
 
 
@@ -46,6 +50,7 @@ class Check:
 
 
 def _checks() -> list[Check]:
+    from docgen.qa import buyer_checks as bc
     from docgen.qa import evidence_checks as ev
     from docgen.qa import language_checks as lc
     from docgen.qa import letter_checks as lt
@@ -65,8 +70,11 @@ def _checks() -> list[Check]:
               ("letter",)),
         Check("style", "warning", lc.style, "pleading or subjective wording; a fact without an evidence reference",
               ("letter",)),
-        Check("promo", "warning", lc.promo, "buyer-facing text: discounts, bonuses, links, messengers, follow us",
-              ("letter", "buyer")),
+        Check("buyer-message", "error", bc.buyer_message,
+              "buyer-facing text: promotions, review requests, other channels, links, asking for address, phone or "
+              "payment (glossary/buyer-rules.yaml; severity per rule)", ("letter", "buyer")),
+        Check("answer-window", "warning", bc.answer_window,
+              "a reply to a buyer later than the answer window (buyer-rules.yaml)", ("letter", "buyer")),
         Check("evidence-refs", "warning", lc.attachment_refs,
               "«Приложение N» not in the index, or an attachment no fact refers to", ("letter", "index")),
         Check("metric-window", "warning", lt.metric_window,
@@ -104,11 +112,14 @@ def run_checks(ctx: QAContext, checks: list[Check] | None = None) -> list[Findin
         if not all(ctx.has(n) for n in check.needs):
             continue
         for hit in check.run(ctx):
-            where, message, *span = hit
-            f = Finding(check=check.name, severity=check.severity, where=where, message=message,
-                        start=span[0] if span else None, end=span[1] if span else None)
+            if isinstance(hit, Finding):
+                f = hit
+            else:
+                where, message, *span = hit
+                f = Finding(check=check.name, severity=check.severity, where=where, message=message,
+                            start=span[0] if span else None, end=span[1] if span else None)
             findings.append(f)
-            seg = ctx.letter.segments.get(where) if ctx.letter else None
+            seg = ctx.letter.segments.get(f.where) if ctx.letter else None
             if seg is not None:
                 seg.findings.append(f)
     return findings
