@@ -110,8 +110,9 @@ def _load(folder: Path, case_type: str | None, lang: str) -> TemplateSet:
                 problems.append(Problem(str(path), key, "must be a string"))
                 continue
             try:
-                unknown = meta.find_undeclared_variables(env.parse(source)) - TEMPLATE_VARIABLES
-                compiled[key] = env.from_string(source)
+                tree = env.parse(source)  # parsed once: checked, then compiled from the same tree
+                unknown = meta.find_undeclared_variables(tree) - TEMPLATE_VARIABLES
+                compiled[key] = env.from_string(tree)
             except jinja2.TemplateSyntaxError as e:
                 problems.append(Problem(str(path), key, f"template syntax error: {e.message}"))
                 continue

@@ -4,6 +4,7 @@ from __future__ import annotations
 import datetime as dt
 import html
 import logging
+import threading
 from pathlib import Path
 
 from docgen.model import Document, PageBreak, Paragraph, Run, Table
@@ -12,13 +13,18 @@ from docgen.writers.scripts import split_cjk
 
 HTML_LANG = {"ru": "ru", "en": "en", "zh": "zh-CN"}
 
-CSS = """
+# What differs per document: page orientation, running header, page label.
+PAGE_CSS = """
 @page {
   size: A4 %(orientation)s;
   margin: 20mm 18mm 20mm 20mm;
   @top-right { content: %(header)s; font-size: 8pt; color: #555; }
   @bottom-center { content: %(page_label)s; font-size: 8pt; color: #555; }
 }
+"""
+
+# The same for every document: parsed once per process (see `_weasy`).
+CSS = """
 html { font-family: "Noto Sans", "Noto Sans CJK SC", sans-serif; font-size: 10.5pt; line-height: 1.4; }
 :lang(zh) { font-family: "Noto Sans CJK SC", "Noto Sans", sans-serif; }
 p { margin: 0 0 5pt 0; overflow-wrap: anywhere; }
@@ -34,7 +40,7 @@ p.small { font-size: 8pt; color: #333; }
 p.signature { margin-top: 9pt; }
 p.check { margin-left: 2mm; }
 .untranslated { background: #fff1a8; }
-table { border-collapse: collapse; width: 100%%; margin: 4pt 0 8pt 0; table-layout: fixed; }
+table { border-collapse: collapse; width: 100%; margin: 4pt 0 8pt 0; table-layout: fixed; }
 table.small { font-size: 7.5pt; }
 th, td { border: 0.5pt solid #444; padding: 2pt 3pt; vertical-align: top; overflow-wrap: anywhere; }
 th { background: #eee; text-align: left; }
@@ -92,8 +98,10 @@ def _run(run: Run) -> str:
     return body
 
 
-def to_html(doc: Document) -> str:
-    css = CSS % {
+def to_html(doc: Document, base_css: bool = True) -> str:
+    """The document as HTML; with `base_css=False` without the shared stylesheet `CSS`
+    (the writer passes that, parsed once, as a stylesheet)."""
+    css = (CSS if base_css else "") + PAGE_CSS % {
         "orientation": "landscape" if doc.landscape else "portrait",
         "header": css_string(doc.running_header),
         "page_label": _page_label_css(doc.page_label),
@@ -142,10 +150,26 @@ def _no_fetch(url: str, *args, **kwargs):
 _FIXED = dt.datetime(2026, 1, 1, tzinfo=dt.timezone.utc)
 
 
+_local = threading.local()
+
+
+def _weasy():
+    """WeasyPrint's font configuration and the shared stylesheet, made once per thread
+    and reused by every PDF of every build: fontconfig and Pango then load each font
+    (the CJK one is 16 MB) once, not once per document."""
+    if getattr(_local, "weasy", None) is None:
+        import weasyprint
+        from weasyprint.text.fonts import FontConfiguration
+
+        fonts = FontConfiguration()
+        _local.weasy = (weasyprint, fonts, weasyprint.CSS(string=CSS, font_config=fonts))
+    return _local.weasy
+
+
 def write(doc: Document, path: Path) -> None:
     import io
 
-    import weasyprint
+    weasyprint, fonts, stylesheet = _weasy()
 
     handler = _GlyphWarnings()
     logger = logging.getLogger("weasyprint")
@@ -158,8 +182,8 @@ def write(doc: Document, path: Path) -> None:
                                                         modified=_FIXED, relationship="Source")
                                   for name, data in doc.attachments]
     try:
-        weasyprint.HTML(string=to_html(doc), url_fetcher=_no_fetch).write_pdf(
-            str(path), pdf_identifier=b"docgen", **options)
+        weasyprint.HTML(string=to_html(doc, base_css=False), url_fetcher=_no_fetch).write_pdf(
+            str(path), stylesheets=[stylesheet], font_config=fonts, pdf_identifier=b"docgen", **options)
     finally:
         logger.removeHandler(handler)
     missing = [m for m in handler.messages if "glyph" in m.lower() or "font" in m.lower()]

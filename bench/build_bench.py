@@ -1,0 +1,226 @@
+"""Where the time of a warm `docgen build` goes, measured side by side with its baselines.
+
+    .venv/bin/python bench/build_bench.py [--runs 7] [--case samples/fund-hold/case.yaml]
+
+Prints, each as a median of alternating runs (the machine is shared, so only ratios
+measured in one run mean anything):
+  1. start-up: bare `python -c pass`, `docgen --version`, `import docgen.cli`;
+  2. a warm `docgen build` in a fresh process (LanguageTool running, nothing new to
+     translate or grammar-check) against a fresh process that imports WeasyPrint and
+     renders one two-page Cyrillic+CJK letter (the case's own letter) — the target
+     is a ratio under 2;
+  3. warm builds in one long-running process, per stage (load, evidence, render,
+     translate, QA, each writer, review files, manifest) and WeasyPrint's share.
+Wall time and CPU time of this process are both given: CPU time is what the code
+costs, wall time also counts waiting for the other users of the machine.
+
+LanguageTool: LT_URL if set, else the server docgen starts (and leaves running).
+Caches go to bench/.data/build/ (git-ignored); outputs to a temporary folder."""
+from __future__ import annotations
+
+import argparse
+import importlib
+import json
+import os
+import resource
+import shutil
+import statistics
+import subprocess
+import sys
+import tempfile
+import time
+from collections import defaultdict
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent
+DATA = ROOT / "bench" / ".data" / "build"
+PY = sys.executable
+DOCGEN = str(Path(PY).with_name("docgen"))
+
+
+def _median_runs(cmds: dict[str, list[str]], runs: int, env: dict[str, str]) -> tuple[dict, dict, dict]:
+    """Median wall time, median CPU time (user + system of the child) and the
+    outputs of each command, run alternately so that load changes hit every one alike."""
+    wall: dict[str, list[float]] = defaultdict(list)
+    cpu: dict[str, list[float]] = defaultdict(list)
+    outputs: dict[str, list[str]] = defaultdict(list)
+    for _ in range(runs):
+        for name, cmd in cmds.items():
+            before = resource.getrusage(resource.RUSAGE_CHILDREN)
+            t = time.perf_counter()
+            out = subprocess.run(cmd, capture_output=True, text=True, env=env)
+            wall[name].append(time.perf_counter() - t)
+            after = resource.getrusage(resource.RUSAGE_CHILDREN)
+            cpu[name].append(after.ru_utime - before.ru_utime + after.ru_stime - before.ru_stime)
+            if out.returncode != 0:
+                sys.exit(f"bench: {' '.join(cmd)} failed ({out.returncode}):\n{out.stderr[-2000:]}")
+            outputs[name].append(out.stdout)
+    med = statistics.median
+    return {k: med(v) for k, v in wall.items()}, {k: med(v) for k, v in cpu.items()}, outputs
+
+
+_BASELINE = """
+import sys, weasyprint
+html = open(sys.argv[1], encoding="utf-8").read()
+weasyprint.HTML(string=html).write_pdf(sys.argv[2])
+"""
+
+
+def _pages(pdf: Path) -> int:
+    out = subprocess.run(["pdfinfo", str(pdf)], capture_output=True, text=True).stdout
+    return int(next(ln.split()[-1] for ln in out.splitlines() if ln.startswith("Pages:")))
+
+
+class _Stages:
+    """Times the stages of docgen.build by wrapping the functions it calls (nothing in
+    docgen changes for the bench)."""
+
+    def __init__(self) -> None:
+        self.wall: dict[str, float] = defaultdict(float)
+        self.cpu: dict[str, float] = defaultdict(float)
+
+    def wrap(self, module, attr: str, label) -> None:
+        fn = module[attr] if isinstance(module, dict) else getattr(module, attr)
+
+        def timed(*a, **kw):
+            name = label(*a) if callable(label) else label
+            t, c = time.perf_counter(), time.process_time()
+            try:
+                return fn(*a, **kw)
+            finally:
+                self.wall[name] += time.perf_counter() - t
+                self.cpu[name] += time.process_time() - c
+
+        if isinstance(module, dict):
+            module[attr] = timed
+        else:
+            setattr(module, attr, timed)
+
+    def install(self) -> None:
+        b = importlib.import_module("docgen.build")  # the module (docgen.build is also the function)
+        eo = importlib.import_module("docgen.evidence.outputs")
+        from docgen import writers
+
+        for attr, label in (("load_case", "load case"), ("evidence_entries", "evidence facts"),
+                            ("render_letter", "render (templates)"), ("translate_letter", "translate"),
+                            ("run_checks", "QA checks"), ("compose_documents", "compose documents"),
+                            ("save_letter_state", "letter.json"), ("write_review_xliff", "review.xlf"),
+                            ("write_review_docx", "review.docx"), ("_manifest", "manifest")):
+            if hasattr(b, attr):
+                self.wrap(b, attr, label)
+        self.wrap(eo, "write_bundle", "evidence-bundle.pdf")
+        for fmt in list(writers.WRITERS):
+            self.wrap(writers.WRITERS, fmt, lambda doc, path, fmt=fmt: f"{fmt}: {Path(path).name}")
+
+    def reset(self) -> None:
+        self.wall.clear()
+        self.cpu.clear()
+
+
+def _stage_table(title: str, runs: list[dict]) -> None:
+    """runs: [{"wall": s, "cpu": s, "stages": {name: [wall, cpu]}}]"""
+    med = statistics.median
+    total, total_cpu = med(r["wall"] for r in runs), med(r["cpu"] for r in runs)
+    print(f"\n{title}: {total:.2f} s wall, {total_cpu:.2f} s CPU (median of {len(runs)})")
+    print(f"  {'stage':36s} {'wall s':>7s} {'CPU s':>7s} {'share':>6s}")
+    names = {k for r in runs for k in r["stages"]}
+    stage = {k: (med(r["stages"].get(k, [0, 0])[0] for r in runs), med(r["stages"].get(k, [0, 0])[1] for r in runs))
+             for k in names}
+    for k in sorted(names, key=lambda k: -stage[k][0]):
+        print(f"  {k:36s} {stage[k][0]:7.3f} {stage[k][1]:7.3f} {stage[k][0] / total:6.0%}")
+    rest = total - sum(w for w, _ in stage.values())
+    print(f"  {'(rest: outdir, qa.json, hashing)':36s} {max(0.0, rest):7.3f}")
+    pdf = [k for k in names if k.startswith("pdf: ")]
+    w, c = sum(stage[k][0] for k in pdf), sum(stage[k][1] for k in pdf)
+    print(f"  WeasyPrint, {len(pdf)} PDFs: {w:.2f} s wall, {c:.2f} s CPU = {w / total:.0%} of the wall time")
+
+
+def _timed_build(case: Path, outdir: Path, stages: _Stages) -> dict:
+    from docgen import BuildOptions, build
+
+    stages.reset()
+    t, c = time.perf_counter(), time.process_time()
+    build(case, BuildOptions(outdir=outdir))
+    return {"wall": time.perf_counter() - t, "cpu": time.process_time() - c,
+            "stages": {k: [stages.wall[k], stages.cpu[k]] for k in stages.wall}}
+
+
+def _one(case: Path, outdir: Path) -> None:
+    """A fresh process: import docgen's build, build once with stage timers, print JSON."""
+    t, c = time.perf_counter(), time.process_time()
+    import docgen.build  # noqa: F401
+
+    imported = [time.perf_counter() - t, time.process_time() - c]
+    stages = _Stages()
+    stages.install()
+    r = _timed_build(case, outdir, stages)
+    r["stages"]["import docgen.build"] = imported
+    r["wall"] += imported[0]
+    r["cpu"] += imported[1]
+    print(json.dumps(r))
+
+
+def main() -> None:
+    ap = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
+    ap.add_argument("--runs", type=int, default=7)
+    ap.add_argument("--case", type=Path, default=ROOT / "samples" / "fund-hold" / "case.yaml")
+    ap.add_argument("--one", nargs=2, type=Path, metavar=("CASE", "OUTDIR"), help=argparse.SUPPRESS)
+    args = ap.parse_args()
+    if args.one:
+        _one(*args.one)
+        return
+
+    DATA.mkdir(parents=True, exist_ok=True)
+    env = dict(os.environ, DOCGEN_CACHE_DIR=str(DATA / "cache"))
+    os.environ.update(env)
+    work = Path(tempfile.mkdtemp(prefix="docgen-build-bench-"))
+    case = work / "case" / args.case.name
+    shutil.copytree(args.case.parent, case.parent, ignore=shutil.ignore_patterns("out"))
+    outdir = work / "out"
+    shown = args.case.relative_to(ROOT) if args.case.is_relative_to(ROOT) else args.case
+    print(f"bench: {shown}, {args.runs} alternating runs, medians; {os.cpu_count()} cores, "
+          f"load {os.getloadavg()[0]:.1f} at the start")
+
+    # warm-up: LanguageTool up, grammar and MT caches filled, glyph coverage recorded
+    import docgen
+    from docgen.writers import pdf_writer
+
+    t = time.perf_counter()
+    first = docgen.build(case, docgen.BuildOptions(outdir=outdir))
+    print(f"first build (fills the caches; starts LanguageTool if needed): {time.perf_counter() - t:.2f} s")
+    html = DATA / "baseline-letter.html"
+    html.write_text(pdf_writer.to_html(first.documents[f"letter.{first.letter.target_lang}"]), encoding="utf-8")
+    base_pdf = work / "baseline.pdf"
+    subprocess.run([PY, "-c", _BASELINE, str(html), str(base_pdf)], check=True, env=env)
+    pages = _pages(base_pdf)
+
+    # fresh processes, side by side
+    wall, cpu, out = _median_runs({
+        "python -c pass": [PY, "-c", "pass"],
+        "docgen --version": [DOCGEN, "--version"],
+        "python -c 'import docgen.cli'": [PY, "-c", "import docgen.cli"],
+        "baseline": [PY, "-c", _BASELINE, str(html), str(base_pdf)],
+        "docgen build": [DOCGEN, "build", str(case), "-o", str(outdir)],
+        "one": [PY, __file__, "--one", str(case), str(outdir)],
+    }, args.runs, env)
+    bare, bare_cpu = wall["python -c pass"], cpu["python -c pass"]
+    print(f"\nstart-up (fresh processes)          {'wall':>8s} {'':>6s}  {'CPU':>8s}")
+    for name in ("python -c pass", "docgen --version", "python -c 'import docgen.cli'"):
+        print(f"  {name:34s} {wall[name] * 1000:6.0f} ms {wall[name] / bare:5.1f}x  {cpu[name] * 1000:6.0f} ms "
+              f"{cpu[name] / bare_cpu:5.1f}x  (x: of bare python)")
+    print(f"\nwarm build in a fresh process vs the baseline (a fresh process importing WeasyPrint and "
+          f"rendering the {pages}-page Cyrillic+CJK letter)")
+    print(f"  {'baseline':34s} {wall['baseline']:6.2f} s  {'':5s}  {cpu['baseline']:6.2f} s CPU")
+    print(f"  {'docgen build (CLI)':34s} {wall['docgen build']:6.2f} s  {wall['docgen build'] / wall['baseline']:4.2f}x "
+          f" {cpu['docgen build']:6.2f} s CPU {cpu['docgen build'] / cpu['baseline']:4.2f}x  (x: of the baseline)")
+    _stage_table("the same, per stage (bench --one, fresh processes)", [json.loads(o) for o in out["one"]])
+
+    # one long-running process
+    stages = _Stages()
+    stages.install()
+    _stage_table("warm build in a long-running process", [_timed_build(case, outdir, stages) for _ in range(args.runs)])
+    shutil.rmtree(work, ignore_errors=True)
+
+
+if __name__ == "__main__":
+    main()

@@ -1,0 +1,70 @@
+"""What a warm build reuses: the glyph coverage of the PDF fonts (on disk, keyed by
+the font files' SHA-256), and WeasyPrint's font configuration and stylesheet (per
+process). Behaviour only; bench/build_bench.py measures the time."""
+from __future__ import annotations
+
+import json
+import subprocess
+import sys
+
+from docgen.model import Document, Paragraph, Run
+
+_PROBE = """
+import json, sys
+from docgen.writers import fonts
+print(json.dumps({"uncovered": fonts.uncovered("Заказ 订单 \\U0001F600"),
+                  "fontTools": "fontTools" in sys.modules, "fc_match": fonts._font_file.cache_info().misses}))
+"""
+
+
+def _probe(env_cache) -> dict:
+    import os
+
+    env = dict(os.environ, DOCGEN_CACHE_DIR=str(env_cache))
+    out = subprocess.run([sys.executable, "-c", _PROBE], capture_output=True, text=True, env=env, timeout=120)
+    assert out.returncode == 0, out.stderr
+    return json.loads(out.stdout)
+
+
+def test_glyph_coverage_recorded_once_by_font_hash(tmp_path):
+    cache = tmp_path / "cache"
+    first = _probe(cache)
+    assert first["uncovered"] == ["\U0001F600"]  # Cyrillic and CJK drawn, the emoji not
+    assert first["fontTools"] and first["fc_match"] == 2  # computed: fc-match per family, fontTools cmaps
+    record = json.loads((cache / "glyph-coverage.json").read_text(encoding="utf-8"))
+    hashes = {f["sha256"] for f in record["files"].values()}
+    assert set(record["coverage"]) == hashes and all(len(h) == 64 for h in hashes)
+    assert set(record["families"]) == {"Noto Sans", "Noto Sans CJK SC"}
+
+    second = _probe(cache)  # a new process: the record answers, no fc-match, no fontTools
+    assert second == {"uncovered": ["\U0001F600"], "fontTools": False, "fc_match": 0}
+
+    # a font file that changed (its size or mtime differs from the record) is hashed and read again
+    path = next(iter(record["files"]))
+    record["files"][path]["stat"][1] -= 1
+    (cache / "glyph-coverage.json").write_text(json.dumps(record), encoding="utf-8")
+    third = _probe(cache)
+    assert third["uncovered"] == ["\U0001F600"] and third["fc_match"] == 2
+    # … and a coverage recorded under a hash is trusted only for that hash
+    again = json.loads((cache / "glyph-coverage.json").read_text(encoding="utf-8"))
+    assert again["files"][path]["stat"] != record["files"][path]["stat"]
+
+
+def test_pdfs_identical_with_shared_and_fresh_font_configuration(tmp_path):
+    """The writer reuses one FontConfiguration and one parsed stylesheet per thread;
+    the PDFs are byte-for-byte those of a fresh configuration."""
+    import weasyprint
+
+    from docgen.writers import pdf_writer
+
+    doc = Document(lang="ru", title="Обращение", running_header="Магазин 123456789", page_label="стр. {page} из {pages}",
+                   blocks=[Paragraph([Run("Просим снять удержание средств по заказу 58213746-0017-1.")]),
+                           Paragraph([Run("卖家 深圳市示例科技有限公司", bold=True)], style="heading")])
+    pdf_writer.write(doc, tmp_path / "a.pdf")
+    shared = pdf_writer._weasy()
+    pdf_writer.write(doc, tmp_path / "b.pdf")
+    assert pdf_writer._weasy() is shared  # the same configuration served the second document
+    weasyprint.HTML(string=pdf_writer.to_html(doc), url_fetcher=pdf_writer._no_fetch).write_pdf(
+        str(tmp_path / "fresh.pdf"), pdf_identifier=b"docgen")  # fresh fonts, stylesheet inline
+    a, b, fresh = ((tmp_path / n).read_bytes() for n in ("a.pdf", "b.pdf", "fresh.pdf"))
+    assert a == b == fresh
