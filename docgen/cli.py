@@ -10,118 +10,123 @@ from pathlib import Path
 
 from docgen import __version__
 from docgen.case.types import CASE_TYPES
+from docgen import i18n
 from docgen.errors import DocgenError, Problem
+from docgen.i18n import N_
+from docgen.i18n import gettext as _
 
 
 def _parser() -> argparse.ArgumentParser:
-    p = argparse.ArgumentParser(prog="docgen", description="Ozon appeal letters from a case file, offline.")
+    p = argparse.ArgumentParser(prog="docgen", description=_("Ozon appeal letters from a case file, offline."))
     p.add_argument("--version", action="version", version=f"docgen {__version__}")
+    p.add_argument("--ui", choices=("zh", "en"),
+                   help=_("language of docgen's messages (default: DOCGEN_UI, then the locale, then en)"))
     sub = p.add_subparsers(dest="command", required=True, metavar="COMMAND")
 
-    b = sub.add_parser("build", help="build the letters, evidence index, qa.json and manifest.json")
-    b.add_argument("case", type=Path, help="the case file (YAML)")
-    b.add_argument("-o", "--outdir", type=Path, help="output folder (default: out/ beside the case file)")
-    b.add_argument("--strict", action="store_true", help="exit 3 when an error finding remains")
-    b.add_argument("--no-bundle", action="store_true", help="skip evidence-bundle.pdf")
+    b = sub.add_parser("build", help=_("build the letters, evidence index, qa.json and manifest.json"))
+    b.add_argument("case", type=Path, help=_("the case file (YAML)"))
+    b.add_argument("-o", "--outdir", type=Path, help=_("output folder (default: out/ beside the case file)"))
+    b.add_argument("--strict", action="store_true", help=_("exit 3 when an error finding remains"))
+    b.add_argument("--no-bundle", action="store_true", help=_("skip evidence-bundle.pdf"))
     b.add_argument("--final", action="store_true",
-                   help="refuse (exit 3) while machine translation is unreviewed or error findings remain")
-    b.add_argument("--force", action="store_true", help="with --final: build anyway (needs --reason)")
-    b.add_argument("--reason", help="with --force: why; recorded in the manifest and on the sign-off page")
+                   help=_("refuse (exit 3) while machine translation is unreviewed or error findings remain"))
+    b.add_argument("--force", action="store_true", help=_("with --final: build anyway (needs --reason)"))
+    b.add_argument("--reason", help=_("with --force: why; recorded in the manifest and on the sign-off page"))
     b.add_argument("--pdfa", action="store_true",
-                   help="write the letter PDF as PDF/A-3b with the case file and index JSON embedded")
+                   help=_("write the letter PDF as PDF/A-3b with the case file and index JSON embedded"))
 
-    i = sub.add_parser("index", help="evidence index (and bundle) for a case file or a folder of files")
-    i.add_argument("path", type=Path, help="a case file, or a folder of evidence files")
+    i = sub.add_parser("index", help=_("evidence index (and bundle) for a case file or a folder of files"))
+    i.add_argument("path", type=Path, help=_("a case file, or a folder of evidence files"))
     i.add_argument("-o", "--outdir", type=Path,
-                   help="output folder (default: index/ beside a case file, FOLDER-index/ beside a folder)")
-    i.add_argument("--lang", choices=("zh", "en"), default="zh", help="the seller's language (folder mode)")
-    i.add_argument("--target", choices=("ru", "en"), default="ru", help="the language Ozon reads (folder mode)")
-    i.add_argument("--bundle", action="store_true", help="also write evidence-bundle.pdf")
-    i.add_argument("--max-size-mb", type=float, default=5, help="size limit of one file (default 5)")
-    i.add_argument("--min-image-px", type=int, default=800, help="smallest readable long side (default 800)")
-    i.add_argument("--max-age-days", type=int, default=90, help="oldest acceptable evidence (default 90)")
+                   help=_("output folder (default: index/ beside a case file, FOLDER-index/ beside a folder)"))
+    i.add_argument("--lang", choices=("zh", "en"), default="zh", help=_("the seller's language (folder mode)"))
+    i.add_argument("--target", choices=("ru", "en"), default="ru", help=_("the language Ozon reads (folder mode)"))
+    i.add_argument("--bundle", action="store_true", help=_("also write evidence-bundle.pdf"))
+    i.add_argument("--max-size-mb", type=float, default=5, help=_("size limit of one file (default 5)"))
+    i.add_argument("--min-image-px", type=int, default=800, help=_("smallest readable long side (default 800)"))
+    i.add_argument("--max-age-days", type=int, default=90, help=_("oldest acceptable evidence (default 90)"))
 
-    g = sub.add_parser("glossary", help="look up, export or check the Ozon glossary")
+    g = sub.add_parser("glossary", help=_("look up, export or check the Ozon glossary"))
     gsub = g.add_subparsers(dest="glossary_command", required=True, metavar="ACTION")
-    gl = gsub.add_parser("lookup", help="entries containing TERM in any language")
+    gl = gsub.add_parser("lookup", help=_("entries containing TERM in any language"))
     gl.add_argument("term")
-    ge = gsub.add_parser("export", help="write the glossary as TBX, CSV or TSV")
+    ge = gsub.add_parser("export", help=_("write the glossary as TBX, CSV or TSV"))
     ge.add_argument("--format", choices=("tbx", "csv", "tsv"), default="tbx")
-    ge.add_argument("-o", "--output", type=Path, help="file to write (default: print)")
-    gsub.add_parser("check", help="validate every entry (exit 2 on problems)")
+    ge.add_argument("-o", "--output", type=Path, help=_("file to write (default: print)"))
+    gsub.add_parser("check", help=_("validate every entry (exit 2 on problems)"))
 
-    m = sub.add_parser("models", help="install or list offline translation packages (.argosmodel)")
+    m = sub.add_parser("models", help=_("install or list offline translation packages (.argosmodel)"))
     msub = m.add_subparsers(dest="models_command", required=True, metavar="ACTION")
-    mi = msub.add_parser("install", help="install FILE.argosmodel (or translate-xx_yy with argostranslate and a network)")
+    mi = msub.add_parser("install", help=_("install FILE.argosmodel (or translate-xx_yy with argostranslate and a network)"))
     mi.add_argument("package")
-    msub.add_parser("list", help="installed packages")
+    msub.add_parser("list", help=_("installed packages"))
 
-    t = sub.add_parser("translate", help="machine-translate plain text with the glossary")
-    t.add_argument("file", nargs="?", default="-", help="text file, or - for standard input")
+    t = sub.add_parser("translate", help=_("machine-translate plain text with the glossary"))
+    t.add_argument("file", nargs="?", default="-", help=_("text file, or - for standard input"))
     t.add_argument("--from", dest="source", choices=("zh", "en", "ru"), required=True)
     t.add_argument("--to", dest="target", choices=("ru", "en", "zh"), required=True)
-    t.add_argument("--beam", type=int, default=4, help="beam size (default 4, as argostranslate)")
+    t.add_argument("--beam", type=int, default=4, help=_("beam size (default 4, as argostranslate)"))
 
-    c = sub.add_parser("check", help="QA of a text or DOCX file (grammar, terms, numbers, style)")
+    c = sub.add_parser("check", help=_("QA of a text or DOCX file (grammar, terms, numbers, style)"))
     c.add_argument("file", type=Path)
-    c.add_argument("--lang", choices=("ru", "en", "zh"), required=True, help="language of FILE")
-    c.add_argument("--source", type=Path, help="the source text, paragraph for paragraph")
-    c.add_argument("--source-lang", choices=("zh", "en", "ru"), help="language of --source")
+    c.add_argument("--lang", choices=("ru", "en", "zh"), required=True, help=_("language of FILE"))
+    c.add_argument("--source", type=Path, help=_("the source text, paragraph for paragraph"))
+    c.add_argument("--source-lang", choices=("zh", "en", "ru"), help=_("language of --source"))
     c.add_argument("--buyer", action="store_true",
-                   help="text for a buyer: also the buyer-message rules (glossary/buyer-rules.yaml)")
+                   help=_("text for a buyer: also the buyer-message rules (glossary/buyer-rules.yaml)"))
     c.add_argument("--seller-lang", choices=("zh", "en"), default="zh",
-                   help="language of the buyer-message findings (default zh)")
-    c.add_argument("--asked-at", help="with --buyer: when the buyer's message arrived (answer-window check)")
-    c.add_argument("--replied-at", help="with --asked-at: when the reply goes out (default: now)")
-    c.add_argument("--json", action="store_true", help="print findings as JSON")
-    c.add_argument("--no-languagetool", action="store_true", help="skip the grammar check")
+                   help=_("language of the buyer-message findings (default zh)"))
+    c.add_argument("--asked-at", help=_("with --buyer: when the buyer's message arrived (answer-window check)"))
+    c.add_argument("--replied-at", help=_("with --asked-at: when the reply goes out (default: now)"))
+    c.add_argument("--json", action="store_true", help=_("print findings as JSON"))
+    c.add_argument("--no-languagetool", action="store_true", help=_("skip the grammar check"))
 
-    r = sub.add_parser("reply", help="a reply to a buyer's message in Ozon's chat (shipping, delay, returns, gift)")
-    r.add_argument("type", metavar="TYPE", help="shipping | delay | returns | gift")
-    r.add_argument("-i", "--input", type=Path, help="a YAML file with the fields below (options override it)")
-    r.add_argument("--asked-at", help="when the buyer's message arrived, YYYY-MM-DDTHH:MM (required)")
-    r.add_argument("--replied-at", help="when the reply goes out (default: now)")
-    r.add_argument("--lang", choices=("zh", "en"), help="the seller's language: the copy beside the reply (default zh)")
-    r.add_argument("--target", choices=("ru", "en"), help="the language the buyer reads (default ru)")
-    for name, what in (("order", "order / posting number"), ("tracking", "tracking number"),
-                       ("carrier", "carrier: ozon, post_russia, cdek, cainiao, boxberry, dpd, yandex or a name"),
-                       ("shipped-on", "shipping: date handed to the carrier"), ("item", "product name (optional)"),
-                       ("event", "delay: customs, sorting, flight, weather, border, holiday or other"),
-                       ("event-date", "delay: date of the event"), ("new-date", "delay: new expected delivery date"),
-                       ("event-text", "delay, event other: what happened, in the buyer's language"),
-                       ("gift", "gift: what is given, in the buyer's language"),
-                       ("gift-seller", "gift: the same in the seller's language"), ("shop", "shop name (optional)")):
-        r.add_argument(f"--{name}", help=what)
-    r.add_argument("--json", action="store_true", help="print the reply, its seller copy and the findings as JSON")
+    r = sub.add_parser("reply", help=_("a reply to a buyer's message in Ozon's chat (shipping, delay, returns, gift)"))
+    r.add_argument("type", metavar="TYPE", help=_("shipping | delay | returns | gift"))
+    r.add_argument("-i", "--input", type=Path, help=_("a YAML file with the fields below (options override it)"))
+    r.add_argument("--asked-at", help=_("when the buyer's message arrived, YYYY-MM-DDTHH:MM (required)"))
+    r.add_argument("--replied-at", help=_("when the reply goes out (default: now)"))
+    r.add_argument("--lang", choices=("zh", "en"), help=_("the seller's language: the copy beside the reply (default zh)"))
+    r.add_argument("--target", choices=("ru", "en"), help=_("the language the buyer reads (default ru)"))
+    for name, what in (("order", N_("order / posting number")), ("tracking", N_("tracking number")),
+                       ("carrier", N_("carrier: ozon, post_russia, cdek, cainiao, boxberry, dpd, yandex or a name")),
+                       ("shipped-on", N_("shipping: date handed to the carrier")), ("item", N_("product name (optional)")),
+                       ("event", N_("delay: customs, sorting, flight, weather, border, holiday or other")),
+                       ("event-date", N_("delay: date of the event")), ("new-date", N_("delay: new expected delivery date")),
+                       ("event-text", N_("delay, event other: what happened, in the buyer's language")),
+                       ("gift", N_("gift: what is given, in the buyer's language")),
+                       ("gift-seller", N_("gift: the same in the seller's language")), ("shop", N_("shop name (optional)"))):
+        r.add_argument(f"--{name}", help=_(what))
+    r.add_argument("--json", action="store_true", help=_("print the reply, its seller copy and the findings as JSON"))
 
-    rv = sub.add_parser("review", help="translator review round trip (XLIFF / DOCX) and translation memory")
+    rv = sub.add_parser("review", help=_("translator review round trip (XLIFF / DOCX) and translation memory"))
     rsub = rv.add_subparsers(dest="review_command", required=True, metavar="ACTION")
-    re_ = rsub.add_parser("export", help="write review.xlf and review.docx for a built letter")
-    re_.add_argument("outdir", type=Path, help="the build's output folder")
-    ri = rsub.add_parser("import", help="merge a reviewed review.xlf / review.docx and rebuild")
+    re_ = rsub.add_parser("export", help=_("write review.xlf and review.docx for a built letter"))
+    re_.add_argument("outdir", type=Path, help=_("the build's output folder"))
+    ri = rsub.add_parser("import", help=_("merge a reviewed review.xlf / review.docx and rebuild"))
     ri.add_argument("file", type=Path)
-    ri.add_argument("--reviewer", required=True, help="the reviewer's full name")
-    ri.add_argument("--native-language", default="ru", help="the reviewer's native language (default ru)")
-    ri.add_argument("--outdir", type=Path, help="the build's output folder (default: the file's folder)")
-    rte = rsub.add_parser("tm-export", help="reviewed sentences as TMX")
+    ri.add_argument("--reviewer", required=True, help=_("the reviewer's full name"))
+    ri.add_argument("--native-language", default="ru", help=_("the reviewer's native language (default ru)"))
+    ri.add_argument("--outdir", type=Path, help=_("the build's output folder (default: the file's folder)"))
+    rte = rsub.add_parser("tm-export", help=_("reviewed sentences as TMX"))
     rte.add_argument("-o", "--output", type=Path, default=Path("docgen-tm.tmx"))
-    rti = rsub.add_parser("tm-import", help="load a TMX into the translation memory (used before MT)")
+    rti = rsub.add_parser("tm-import", help=_("load a TMX into the translation memory (used before MT)"))
     rti.add_argument("file", type=Path)
 
-    lt = sub.add_parser("lt", help="manage the local LanguageTool server")
+    lt = sub.add_parser("lt", help=_("manage the local LanguageTool server"))
     lt.add_argument("action", choices=("start", "stop", "status"))
 
-    x = sub.add_parser("explain", help="explain a platform notice to the seller: case type, evidence, pitfalls")
-    x.add_argument("notice", help="the notice as a text file (pasted from the Seller Center) or an .eml; - for stdin")
-    x.add_argument("--case-type", choices=CASE_TYPES, help="the case type, when the notice does not make it clear")
-    x.add_argument("--lang", choices=("zh", "en"), default="zh", help="the seller's language (default zh)")
-    x.add_argument("-o", "--output", type=Path, help="also write a case-file skeleton filled in from the notice")
-    x.add_argument("--json", action="store_true", help="print the reading as JSON")
+    x = sub.add_parser("explain", help=_("explain a platform notice to the seller: case type, evidence, pitfalls"))
+    x.add_argument("notice", help=_("the notice as a text file (pasted from the Seller Center) or an .eml; - for stdin"))
+    x.add_argument("--case-type", choices=CASE_TYPES, help=_("the case type, when the notice does not make it clear"))
+    x.add_argument("--lang", choices=("zh", "en"), default="zh", help=_("the seller's language (default zh)"))
+    x.add_argument("-o", "--output", type=Path, help=_("also write a case-file skeleton filled in from the notice"))
+    x.add_argument("--json", action="store_true", help=_("print the reading as JSON"))
 
-    n = sub.add_parser("new", help="write a commented case-file skeleton")
+    n = sub.add_parser("new", help=_("write a commented case-file skeleton"))
     n.add_argument("case_type", choices=CASE_TYPES)
-    n.add_argument("-o", "--output", type=Path, help="file to write (default: print)")
-    n.add_argument("--lang", choices=("zh", "en"), default="zh", help="language of the comments and the facts")
+    n.add_argument("-o", "--output", type=Path, help=_("file to write (default: print)"))
+    n.add_argument("--lang", choices=("zh", "en"), default="zh", help=_("language of the comments and the facts"))
     return p
 
 
@@ -435,8 +440,46 @@ COMMANDS = {"reply": _cmd_reply, "explain": _cmd_explain, "check": _cmd_check, "
             "models": _cmd_models, "translate": _cmd_translate}
 
 
+def _ui_flag(argv: list[str]) -> str | None:
+    """--ui before the parser exists: help texts and argparse's own errors need it."""
+    for i, arg in enumerate(argv):
+        if arg == "--ui" and i + 1 < len(argv):
+            return argv[i + 1]
+        if arg.startswith("--ui="):
+            return arg.split("=", 1)[1]
+    return None
+
+
+def _without_ui(argv: list[str]) -> list[str]:
+    """--ui may stand anywhere (also after the command); it was read by `_ui_flag`."""
+    out, skip = [], False
+    for i, arg in enumerate(argv):
+        if skip:
+            skip = False
+        elif arg == "--ui" and i + 1 < len(argv):
+            skip = True
+        elif not arg.startswith("--ui="):
+            out.append(arg)
+    return out
+
+
+def _parse(argv: list[str]) -> argparse.Namespace:
+    # argparse translates its own words ("usage:", its errors) through gettext: lend it ours
+    saved = argparse._, argparse.ngettext
+    argparse._ = _
+    argparse.ngettext = i18n.ngettext
+    try:
+        return _parser().parse_args(argv)
+    finally:
+        argparse._, argparse.ngettext = saved
+
+
 def main(argv: list[str] | None = None) -> int:
-    args = _parser().parse_args(argv)
+    import os
+
+    argv = sys.argv[1:] if argv is None else list(argv)
+    i18n.set_language(i18n.resolve_language(_ui_flag(argv), os.environ))
+    args = _parse(_without_ui(argv))
     try:
         return COMMANDS[args.command](args)
     except DocgenError as e:

@@ -1,0 +1,110 @@
+"""Messages in the user's language: gettext catalogs (zh, en) kept as .po files and
+compiled with Babel.
+
+The English text of a message is its msgid; `N_()` marks it for extraction where it is
+defined (the message table), `gettext()` translates it where it is shown (the CLI, the
+HTML report, qa.json), in the language of the current context (`use_language`).
+`scripts/i18n` extracts, updates and compiles the catalogs; a missing or stale .mo is
+compiled in memory from its .po, so a fresh checkout works without a build step."""
+from __future__ import annotations
+
+import contextvars
+import gettext as _gettext
+import io
+from contextlib import contextmanager
+from functools import lru_cache
+from pathlib import Path
+from typing import Iterator, Mapping
+
+DOMAIN = "docgen"
+LOCALE_DIR = Path(__file__).resolve().parent / "locale"
+LANGUAGES = ("en", "zh")
+DEFAULT = "en"
+
+_current: contextvars.ContextVar[str] = contextvars.ContextVar("docgen_ui_language", default=DEFAULT)
+
+
+def N_(message: str) -> str:  # noqa: N802 — the gettext convention for "extract, translate later"
+    return message
+
+
+def language_from_locale(value: str | None) -> str | None:
+    """'zh_CN.UTF-8' → 'zh', 'en_GB' → 'en', 'C'/'POSIX'/unknown → None."""
+    if not value:
+        return None
+    code = value.split(".")[0].split("@")[0].replace("-", "_").split("_")[0].lower()
+    return code if code in LANGUAGES else None
+
+
+def resolve_language(flag: str | None, env: Mapping[str, str]) -> str:
+    """--ui, then DOCGEN_UI, then the locale (LC_ALL, LC_MESSAGES, LANG), else English."""
+    for value in (flag, env.get("DOCGEN_UI")):
+        if value and (lang := language_from_locale(value)):
+            return lang
+    for var in ("LC_ALL", "LC_MESSAGES", "LANG"):
+        if env.get(var):
+            return language_from_locale(env[var]) or DEFAULT  # the first one set decides, as in gettext
+    return DEFAULT
+
+
+def po_path(lang: str) -> Path:
+    return LOCALE_DIR / lang / "LC_MESSAGES" / f"{DOMAIN}.po"
+
+
+def compile_catalog(lang: str) -> bytes:
+    """The .mo bytes of a language's .po (Babel)."""
+    from babel.messages.mofile import write_mo
+    from babel.messages.pofile import read_po
+
+    with po_path(lang).open("rb") as f:
+        catalog = read_po(f, locale=lang, domain=DOMAIN)
+    out = io.BytesIO()
+    write_mo(out, catalog, use_fuzzy=False)
+    return out.getvalue()
+
+
+@lru_cache(maxsize=8)
+def _translations(lang: str, po_mtime: float) -> _gettext.NullTranslations:
+    po = po_path(lang)
+    mo = po.with_suffix(".mo")
+    if mo.is_file() and mo.stat().st_mtime >= po_mtime:
+        data = mo.read_bytes()
+    else:
+        data = compile_catalog(lang)
+    return _gettext.GNUTranslations(io.BytesIO(data))
+
+
+def translations(lang: str) -> _gettext.NullTranslations:
+    po = po_path(lang)
+    if lang not in LANGUAGES or not po.is_file():
+        return _gettext.NullTranslations()
+    return _translations(lang, po.stat().st_mtime)
+
+
+def current_language() -> str:
+    return _current.get()
+
+
+@contextmanager
+def use_language(lang: str) -> Iterator[None]:
+    token = _current.set(lang if lang in LANGUAGES else DEFAULT)
+    try:
+        yield
+    finally:
+        _current.reset(token)
+
+
+def set_language(lang: str) -> None:
+    """For the CLI's whole run (one process, one user)."""
+    _current.set(lang if lang in LANGUAGES else DEFAULT)
+
+
+def gettext(message: str, lang: str | None = None) -> str:
+    return translations(lang or current_language()).gettext(message)
+
+
+def ngettext(singular: str, plural: str, n: int, lang: str | None = None) -> str:
+    return translations(lang or current_language()).ngettext(singular, plural, n)
+
+
+_ = gettext
