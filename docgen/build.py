@@ -225,8 +225,9 @@ def build(case_path: str | Path, options: BuildOptions | None = None) -> BuildRe
     documents = compose_documents(case_file, letter, findings, review, forced)
 
     with staged_folder(outdir, keep_previous=options.review is not None) as tmp:
+        own = frozenset({case.seller.email.lower()}) if case.seller.email else frozenset()
         written = write_index_outputs(tmp, entries, index_labels(case_file, letter), findings,
-                                      options.formats, options.bundle)
+                                      options.formats, options.bundle, ctx.rules, own)
         if options.pdfa:
             doc = documents[f"letter.{case.target}"]
             doc.pdf_variant = "pdf/a-3b"

@@ -75,7 +75,9 @@ def build_index(path: str | Path, options: IndexOptions | None = None) -> IndexR
 
     findings = run_checks(ctx)
     with staged_folder(outdir) as tmp:
-        written = write_index_outputs(tmp, entries, labels, findings, options.formats, options.bundle)
+        own = frozenset({case_file.case.seller.email.lower()}) if path.is_file() and case_file.case.seller.email \
+            else frozenset()
+        written = write_index_outputs(tmp, entries, labels, findings, options.formats, options.bundle, ctx.rules, own)
         write_json(tmp / "qa.json", {"summary": summary(findings), "findings": [f.as_dict() for f in findings]})
         written.append(tmp / "qa.json")
         write_json(tmp / "manifest.json", {

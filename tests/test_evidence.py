@@ -180,6 +180,8 @@ def test_personal_data_found_but_never_printed(fund_hold_case, capsys):
     phone, mail, passport = "+7 (912) 345-67-89", "buyer.ivanova@mail.ru", "паспорт 45 06 123456"
     _pdf_with_text(ev / "A03_chat_RU741852963CN.pdf", ["Order page, no personal data", f"Buyer: {phone}, {mail}",
                                                        f"Копия: {passport}"])
+    original = (ev / "A03_chat_RU741852963CN.pdf").read_bytes()
+    assert "ivanova" in pdf_text(ev / "A03_chat_RU741852963CN.pdf")
 
     def mutate(d):
         d["evidence"].append({"id": "E3", "file": "evidence/A03_chat_RU741852963CN.pdf", "description": "聊天记录",
@@ -190,7 +192,8 @@ def test_personal_data_found_but_never_printed(fund_hold_case, capsys):
     assert main(["build", str(fund_hold_case)]) == 0
     out = fund_hold_case.parent / "out"
     qa = (out / "qa.json").read_text(encoding="utf-8")
-    findings = [f for f in json.loads(qa)["findings"] if f["check"] == "personal-data"]
+    findings = [f for f in json.loads(qa)["findings"] if f["check"] == "personal-data-masked"]
+    assert all(f["severity"] == "warning" and f["message"].endswith("masked in the bundle") for f in findings)
     pages = {f["message"].split(":")[0] for f in findings if f["where"] == "evidence.E3"}
     assert pages == {"A03_chat_RU741852963CN.pdf, page 2", "A03_chat_RU741852963CN.pdf, page 3"}
     page2 = next(f["message"] for f in findings if "page 2" in f["message"])
@@ -198,6 +201,11 @@ def test_personal_data_found_but_never_printed(fund_hold_case, capsys):
     assert "passport" in next(f["message"] for f in findings if "page 3" in f["message"])
     assert any(f["where"] == "fact.2" for f in findings) is False  # source text (zh) has none
     printed = capsys.readouterr()
+    assert (ev / "A03_chat_RU741852963CN.pdf").read_bytes() == original  # the seller's file is untouched
+    bundle = pdf_text(out / "evidence-bundle.pdf")
+    assert "Order page, no personal data" in bundle  # the page without data keeps its text layer
+    for secret in ("(912)", "345-67-89", "ivanova", "45 06"):
+        assert secret not in bundle
     for secret in ("912", "345-67", "ivanova", "123456"):
         assert secret not in qa and secret not in printed.out and secret not in printed.err
         assert secret not in (out / "evidence-index.json").read_text(encoding="utf-8")

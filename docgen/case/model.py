@@ -134,6 +134,8 @@ class EvidenceRulesConfig(_Strict):
     max_size_mb: Annotated[float, Field(gt=0, le=1024)] = 5
     min_image_px: Annotated[int, Field(ge=1, le=100000)] = 800
     max_age_days: Annotated[int, Field(ge=1, le=36500)] = 90
+    accepted_types: list[Literal["pdf", "jpeg", "png"]] = Field(default_factory=lambda: ["pdf", "jpeg", "png"],
+                                                               min_length=1)
 
 
 class Case(_Strict):

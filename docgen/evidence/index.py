@@ -21,6 +21,7 @@ from docgen.render.templates import format_date, load_templates
 from docgen.render.typography import typeset_text
 
 SIDECARS = ("index.yaml", "index.yml", "index.csv")
+MASKED_CHECK = "personal-data-masked"  # its findings mark an attachment «данные покупателя скрыты»
 
 
 @dataclass(frozen=True)
@@ -195,10 +196,15 @@ def index_document(entries: list[EvidenceEntry], labels: IndexLabels, findings: 
 
     for e in entries:
         desc_t = e.descriptions.get(target) or f"{mark} {e.descriptions.get(e.source_lang, '')}"
+        masked = any(f.check == MASKED_CHECK for f in by_where.get(f"evidence.{e.id}", []))
         desc_t = typeset_text(desc_t, target) + status_mark(e, target)
+        if masked:
+            desc_t += " " + text("index_masked", target)
         row = [bi("index_attachment", n=e.number), e.name, desc_t]
         if second:
             desc_s = typeset_text(e.descriptions.get(second, ""), second) + status_mark(e, second)
+            if masked:
+                desc_s += " " + text("index_masked", second)
             row.append(desc_s)
         marks = sorted({f"{'✗' if f.severity == 'error' else '!' if f.severity == 'warning' else 'i'} {f.check}"
                         for f in by_where.get(f"evidence.{e.id}", [])})

@@ -5,6 +5,8 @@ from __future__ import annotations
 from pathlib import Path
 
 from docgen.evidence.bundle import BundleLabels, write_bundle
+from docgen.evidence.redact import bundle_masks
+from docgen.evidence.rules import EvidenceRules
 from docgen.evidence.index import EvidenceEntry, IndexLabels, index_document, index_json
 from docgen.model import Finding
 from docgen.output import write_json
@@ -19,7 +21,12 @@ def bundle_labels(lang: str) -> BundleLabels:
 
 
 def write_index_outputs(folder: Path, entries: list[EvidenceEntry], labels: IndexLabels, findings: list[Finding],
-                        formats: tuple[str, ...], bundle: bool) -> list[Path]:
+                        formats: tuple[str, ...], bundle: bool, rules: EvidenceRules | None = None,
+                        own: frozenset[str] = frozenset()) -> list[Path]:
+    """Writes the index and (with `bundle`) the bundle: buyer data masked, active content
+    removed, split into parts under `rules.max_bytes`. A part that cannot be kept under
+    the limit adds a `bundle-size` error to `findings`."""
+    rules = rules or EvidenceRules()
     doc = index_document(entries, labels, findings)
     written = []
     for fmt in formats:
@@ -33,8 +40,10 @@ def write_index_outputs(folder: Path, entries: list[EvidenceEntry], labels: Inde
         if "pdf" not in formats:
             cover = folder / ".cover.pdf"
             WRITERS["pdf"](doc, cover)
-        write_bundle(folder / "evidence-bundle.pdf", cover, entries, bundle_labels(labels.target))
+        result = write_bundle(folder / "evidence-bundle.pdf", cover, entries, bundle_labels(labels.target),
+                              masks=bundle_masks(entries, own), max_bytes=rules.max_bytes)
         if cover.name == ".cover.pdf":
             cover.unlink()
-        written.append(folder / "evidence-bundle.pdf")
+        written += result.files
+        findings += [Finding("bundle-size", "error", "evidence-bundle", message) for message in result.problems]
     return written

@@ -24,8 +24,9 @@ def evidence_type(ctx: QAContext) -> Iterator[tuple]:
         kind = e.facts.kind
         if kind == "empty":
             continue  # evidence-readable reports it
-        if kind not in ACCEPTED_KINDS:
-            yield _where(e), f"{e.name}: content is {kind.upper()}, not PDF, JPEG or PNG; convert it to PDF"
+        if kind not in ctx.rules.accepted_types:
+            accepted = ", ".join(k.upper() for k in ctx.rules.accepted_types)
+            yield _where(e), f"{e.name}: content is {kind.upper()}, not {accepted}; convert it to PDF"
         elif Path(e.file).suffix.lower() not in _EXTENSIONS[kind]:
             yield _where(e), f"{e.name}: the extension does not match the content ({kind.upper()})"
 
@@ -41,9 +42,20 @@ def evidence_readable(ctx: QAContext) -> Iterator[tuple]:
 def evidence_size(ctx: QAContext) -> Iterator[tuple]:
     limit = ctx.rules.max_bytes
     for e in ctx.entries:
-        if e.facts.size > limit:
+        if e.facts.size > limit and e.facts.kind not in IMAGE_KINDS:
             yield _where(e), (f"{e.name}: {e.facts.size / 1048576:.1f} MB is over the {limit / 1048576:g} MB "
                               "limit for one file")
+
+
+IMAGE_KINDS = ("jpeg", "png")  # over the limit, these are recompressed in the bundle
+
+
+def evidence_recompressed(ctx: QAContext) -> Iterator[tuple]:
+    limit = ctx.rules.max_bytes
+    for e in ctx.entries:
+        if e.facts.size > limit and e.facts.kind in IMAGE_KINDS and not e.facts.problem:
+            yield _where(e), (f"{e.name}: {e.facts.size / 1048576:.1f} MB is over the {limit / 1048576:g} MB limit; "
+                              "recompressed in the bundle (at least 150 dpi on A4)")
 
 
 def evidence_image_size(ctx: QAContext) -> Iterator[tuple]:
@@ -112,60 +124,60 @@ def evidence_name(ctx: QAContext) -> Iterator[tuple]:
 
 # ---- personal data -------------------------------------------------------------------
 # Values found are never put in a message: only the kind and where.
-
-_PII = (
-    ("a phone number (Russian format)",
-     re.compile(r"(?<![\d+])(?:\+7|8)[\s\-\u00a0]?\(?\d{3}\)?[\s\-\u00a0]?\d{3}[\s\-\u00a0]?\d{2}[\s\-\u00a0]?\d{2}(?!\d)")),
-    ("an e-mail address", re.compile(r"[A-Za-z0-9._%+-]+@[A-Za-z0-9.-]+\.[A-Za-z]{2,}")),
-    ("a passport-like number", re.compile(
-        r"(?:паспорт\w*|passport|护照|серия)[^\d\n]{0,20}\d{2}\s?\d{2}\s?(?:№\s?)?\d{6}(?!\d)", re.I)),
-    ("a passport-like number", re.compile(r"(?<!\d)\d{2}\s\d{2}\s(?:№\s?)?\d{6}(?!\d)")),
-    ("an ID card number", re.compile(r"(?<![\dA-Za-z])\d{17}[\dXx](?![\dA-Za-z])")),
-)
+from docgen.evidence.pii import PII_PATTERNS as _PII, pii_kinds  # noqa: E402,F401
 
 
-def pii_kinds(text: str) -> list[str]:
-    kinds = []
-    for kind, pattern in _PII:
-        if pattern.search(text) and kind not in kinds:
-            kinds.append(kind)
-    return kinds
-
-
-def _pdf_pages_text(path: Path) -> Iterator[tuple[int, str]]:
-    from pypdf import PdfReader
-
-    with warnings.catch_warnings():
-        warnings.simplefilter("ignore")
-        try:
-            reader = PdfReader(str(path), strict=False)
-            for i, page in enumerate(reader.pages, 1):
-                yield i, page.extract_text() or ""
-        except Exception:  # a broken PDF is evidence-readable's finding, not a crash here
-            return
+def _own_addresses(ctx: QAContext) -> frozenset[str]:
+    """The seller's own e-mail is not a buyer's personal data."""
+    if ctx.case_file is not None and ctx.case_file.case.seller.email:
+        return frozenset({ctx.case_file.case.seller.email.lower()})
+    return frozenset()
 
 
 def personal_data(ctx: QAContext) -> Iterator[tuple]:
-    own = set()
-    if ctx.case_file is not None and ctx.case_file.case.seller.email:
-        own.add(ctx.case_file.case.seller.email.lower())
+    """Errors: buyer data in the seller's text, or evidence that could not be scanned
+    (so it cannot be masked)."""
+    from docgen.evidence.redact import scan_entry
+
+    own = _own_addresses(ctx)
     for e in ctx.entries:
-        if e.facts.kind != "pdf" or e.facts.problem:
-            continue
-        for page, text in _pdf_pages_text(e.path):
-            for addr in own:  # the seller's own address is not a buyer's personal data
-                text = re.sub(re.escape(addr), " ", text, flags=re.I)
-            kinds = pii_kinds(text)
-            if kinds:
-                yield _where(e), f"{e.name}, page {page}: {', '.join(kinds)}; mask buyers' personal data before sending"
+        scan = scan_entry(e, own)
+        if scan is not None and scan.problem:
+            yield _where(e), f"{e.name}: {scan.problem}; buyers' personal data in it cannot be masked"
     if ctx.letter is not None:
         for seg in ctx.letter.seller_segments():
-            text = seg.source
-            for addr in own:
-                text = re.sub(re.escape(addr), " ", text, flags=re.I)
-            kinds = pii_kinds(text)
+            kinds = pii_kinds(seg.source, own)
             if kinds:
                 yield seg.id, f"the seller's text contains {', '.join(kinds)}; remove buyers' personal data"
+
+
+def personal_data_masked(ctx: QAContext) -> Iterator[tuple]:
+    """Warnings: buyer data found in an evidence file (text layer or OCR) and masked in the bundle."""
+    from docgen.evidence.redact import scan_entry
+
+    own = _own_addresses(ctx)
+    for e in ctx.entries:
+        scan = scan_entry(e, own)
+        if scan is None or not scan.hits:
+            continue
+        by_page: dict[int, list[str]] = {}
+        for h in scan.hits:
+            kinds = by_page.setdefault(h.page, [])
+            if h.kind not in kinds:
+                kinds.append(h.kind)
+        for page, kinds in sorted(by_page.items()):
+            where = "" if e.facts.kind != "pdf" else f", page {page}"
+            yield _where(e), f"{e.name}{where}: {', '.join(kinds)}; masked in the bundle"
+
+
+def active_content(ctx: QAContext) -> Iterator[tuple]:
+    from docgen.evidence.redact import active_content as found
+
+    for e in ctx.entries:
+        if e.facts.kind == "pdf" and not e.facts.problem:
+            kinds = found(e.path)
+            if kinds:
+                yield _where(e), f"{e.name}: {', '.join(kinds)} removed in the bundle"
 
 
 def reappeal_evidence(ctx: QAContext) -> Iterator[tuple]:

@@ -98,8 +98,15 @@ def _checks() -> list[Check]:
         Check("evidence-duplicate", "warning", ev.evidence_duplicate, "the same file attached twice"),
         Check("evidence-date", "warning", ev.evidence_date, "evidence dated after the letter or older than the limit"),
         Check("evidence-name", "info", ev.evidence_name, "a file name that does not follow the naming pattern"),
+        Check("evidence-recompressed", "info", ev.evidence_recompressed,
+              "an image over the size limit, recompressed in the bundle"),
         Check("personal-data", "error", ev.personal_data,
-              "buyers' phone numbers, e-mails or passport-like numbers in a PDF's text or the case text"),
+              "buyers' phone numbers, e-mails or passport-like numbers in the case text, or evidence that "
+              "could not be scanned for them"),
+        Check("personal-data-masked", "warning", ev.personal_data_masked,
+              "buyers' personal data found in an evidence file (text layer or OCR), masked in the bundle"),
+        Check("active-content", "info", ev.active_content,
+              "JavaScript, actions, embedded files or forms in an evidence PDF, removed in the bundle"),
     ]
 
 
