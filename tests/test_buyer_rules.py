@@ -105,6 +105,11 @@ def test_answer_window(tmp_path):
     on_time = _check_lines(tmp_path, "ru", ["Ваш заказ передан в доставку."], asked_at=asked,
                            replied_at=asked + dt.timedelta(minutes=90))
     assert [f for f in on_time.findings if f.check == "answer-window"] == []
+    # past 48 hours a reply counts as contacting the buyer first: an error
+    stale = _check_lines(tmp_path, "ru", ["Ваш заказ передан в доставку."], asked_at=asked,
+                         replied_at=asked + dt.timedelta(hours=50), seller_lang="en")
+    window = [f for f in stale.findings if f.check == "answer-window"]
+    assert [f.severity for f in window] == ["error"] and "within 48 hours" in window[0].message
 
 
 def test_check_cli_asked_at(tmp_path, capsys):

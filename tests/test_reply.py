@@ -148,6 +148,13 @@ def test_late_reply_is_a_warning_and_still_printed(capsys):
     assert "warning [answer-window]" in err and "4.5 小时" in err and "0 个错误，1 个警告" in err
 
 
+def test_reply_after_48_hours_is_refused(capsys):
+    code, out, err = _run(capsys, ["reply", "returns", "--order", "58213746-0017-1", "--lang", "en", "--asked-at",
+                                   "2026-11-26T09:00", "--replied-at", "2026-11-29T09:00"])
+    assert code == 2 and out == ""
+    assert "answer-window" not in out and "reply deadline: the buyer wrote 72 hours ago" in err
+
+
 def test_input_from_yaml_with_line_numbers(tmp_path, capsys):
     f = tmp_path / "reply.yaml"
     f.write_text("type: delay\nasked_at: 2026-11-29T14:05\nreplied_at: 2026-11-29T14:30\n"

@@ -73,8 +73,9 @@ def _checks() -> list[Check]:
         Check("buyer-message", "error", bc.buyer_message,
               "buyer-facing text: promotions, review requests, other channels, links, asking for address, phone or "
               "payment (glossary/buyer-rules.yaml; severity per rule)", ("letter", "buyer")),
-        Check("answer-window", "warning", bc.answer_window,
-              "a reply to a buyer later than the answer window (buyer-rules.yaml)", ("letter", "buyer")),
+        Check("answer-window", "error", bc.answer_window,
+              "a reply to a buyer later than the answer window (buyer-rules.yaml: past 2 hours a warning, past 48 an "
+              "error)", ("letter", "buyer")),
         Check("evidence-refs", "warning", lc.attachment_refs,
               "«Приложение N» not in the index, or an attachment no fact refers to", ("letter", "index")),
         Check("metric-window", "warning", lt.metric_window,

@@ -331,7 +331,7 @@ def blocked(reply: Reply) -> DocgenError | None:
     req = reply.request
     problems = []
     for f in errors:
-        typed = reply.fields.get(f.where) or ()
+        typed = ("asked_at",) if f.check == "answer-window" else reply.fields.get(f.where) or ()
         name = typed[0] if len(typed) == 1 else f.where
         in_file = typed and name in req.lines
         field_name = name if in_file or not typed else "--" + name.replace("_", "-")

@@ -233,8 +233,16 @@ def _link_text(text: str, tlds: str) -> str:
 # ---- matching ----------------------------------------------------------------------------
 
 
-def _entry_hits(entry: Entry, tokens: list[_Token]) -> list[tuple[int, int]]:
+def _could_match(slot: Slot, forms: set[str], impr: set[str]) -> bool:
+    """A quick test against every word form of the sentence at once."""
+    pool = impr if slot.impr else forms
+    return any(a.endswith("*") or a in pool for a in slot.alts)
+
+
+def _entry_hits(entry: Entry, tokens: list[_Token], forms: set[str], impr: set[str]) -> list[tuple[int, int]]:
     """Spans (start, end) where every slot of the entry is met by its own word within the window."""
+    if not all(_could_match(slot, forms, impr) for slot in entry.slots):
+        return []
     choices = [[i for i, t in enumerate(tokens) if t.matches(slot)] for slot in entry.slots]
     if not all(choices):
         return []
@@ -266,11 +274,13 @@ def find(text: str, ruleset: RuleSet) -> list[Hit]:
     per_sentence = []
     for lo, hi in _sentences(nfkc):
         toks = _tokens(nfkc, lo, hi)
-        per_sentence.append((toks, _joined(nfkc, toks)))
+        forms = set().union(*(t.forms for t in toks)) if toks else set()
+        impr = set().union(*(t.impr for t in toks)) if toks else set()
+        per_sentence.append((toks, _joined(nfkc, toks), forms, impr))
     for rule in ruleset.rules:
         for entry in rule.entries:
-            for toks, joined in per_sentence:
-                spans = _entry_hits(entry, toks)
+            for toks, joined, forms, impr in per_sentence:
+                spans = _entry_hits(entry, toks, forms, impr)
                 if not spans and len(entry.slots) == 1:
                     spans = [(t.start, t.end) for t in joined if t.matches(entry.slots[0])]
                 for s, e in spans:
