@@ -380,20 +380,19 @@ def _cmd_reply(args: argparse.Namespace) -> int:
                           "seller": {"lang": req.lang, "text": reply.seller_text}, "summary": reply.summary,
                           "findings": [f.as_dict() for f in reply.findings]}, ensure_ascii=False, indent=2))
         return 0
-    from docgen.reply.templates import load_reply_templates
+    from docgen.reply.compose import say
 
-    m = load_reply_templates(req.lang)
-    print(m.message("header_target", lang=req.target))
+    print(say("header_target", req.lang, target=req.target))
     sys.stdout.write(reply.target_text)
     if req.lang != req.target:
         print()
-        print(m.message("header_seller"))
+        print(say("header_seller", req.lang))
         sys.stdout.write(reply.seller_text)
     for f in reply.findings:
         print(f"docgen: {f.severity} [{f.check}] {f.message}", file=sys.stderr)
     s = reply.summary
-    print("docgen: " + m.message("checked", errors=s["error"], warnings=s["warning"],
-                                 rules="glossary/buyer-rules.yaml"), file=sys.stderr)
+    print("docgen: " + say("checked", req.lang, errors=s["error"], warnings=s["warning"],
+                           rules="glossary/buyer-rules.yaml"), file=sys.stderr)
     return 0
 
 

@@ -16,6 +16,7 @@ from typing import Any
 import yaml
 
 from docgen.errors import DocgenError, Problem
+from docgen.i18n import N_, gettext
 from docgen.model import Finding, Letter, LetterBlock, Segment
 from docgen.reply.templates import REPLY_TYPES, ReplyTemplates, load_reply_templates
 
@@ -84,8 +85,29 @@ class Reply:
         return summary(self.findings)
 
 
-def _messages(lang: str) -> ReplyTemplates:
-    return load_reply_templates(lang if lang in SELLER_LANGS else "en")
+# What docgen reply says to the seller: code → English text (the gettext msgid), shown in
+# the seller's language through the catalogs in docgen/i18n/locale (scripts/i18n).
+MESSAGES = {
+    "header_target": N_("—— reply to the buyer ({target}; paste it into the Ozon chat) ——"),
+    "header_seller": N_("—— the same reply for the seller (do not send) ——"),
+    "refused": N_("no message of type “{type}” can be written: {reason}"),
+    "refused_follow-up": N_("Ozon forbids sellers to contact buyers first; an order follow-up (“did it arrive?”, "
+                            "“are you happy?”) is proactive contact and gets shops warned or frozen. Answer only a "
+                            "message the buyer sent: shipping, delay, returns or gift."),
+    "refused_review-request": N_("asking for a review (stars, good feedback, cashback for a review) is banned by Ozon "
+                                 "and punished with fines or a frozen shop. Ozon itself invites the buyer to review "
+                                 "after delivery."),
+    "refused_marketing": N_("promotions, new arrivals, coupons and “follow our shop” messages are banned by Ozon "
+                            "(warnings, fines, a 72-hour freeze)."),
+    "unknown_type": N_("unknown reply type “{type}”. Use: shipping, delay, returns or gift."),
+    "checked": N_("checked: {errors} error(s), {warnings} warning(s) (rules: {rules})"),
+    "blocked": N_("the reply contains something Ozon bans and was not printed. Change it and try again."),
+}
+
+
+def say(code: str, lang: str, **params: Any) -> str:
+    """A message to the seller, in `lang` (zh or en)."""
+    return gettext(MESSAGES[code], lang if lang in SELLER_LANGS else "en").format(**params)
 
 
 def refusal(reply_type: str, lang: str, source: str = "reply") -> DocgenError | None:
@@ -93,11 +115,10 @@ def refusal(reply_type: str, lang: str, source: str = "reply") -> DocgenError | 
     t = reply_type.strip().lower()
     if t in REPLY_TYPES:
         return None
-    m = _messages(lang)
     if t in FORBIDDEN:
-        reason = m.message(f"refused_{FORBIDDEN[t]}")
-        return DocgenError(Problem(source, "TYPE", m.message("refused", type=reply_type, reason=reason)))
-    return DocgenError(Problem(source, "TYPE", m.message("unknown_type", type=reply_type)))
+        reason = say(f"refused_{FORBIDDEN[t]}", lang)
+        return DocgenError(Problem(source, "TYPE", say("refused", lang, type=reply_type, reason=reason)))
+    return DocgenError(Problem(source, "TYPE", say("unknown_type", lang, type=reply_type)))
 
 
 # ---- input -----------------------------------------------------------------------------
@@ -336,5 +357,5 @@ def blocked(reply: Reply) -> DocgenError | None:
         in_file = typed and name in req.lines
         field_name = name if in_file or not typed else "--" + name.replace("_", "-")
         problems.append(Problem(req.source, field_name, f.message, req.lines.get(name) if in_file else None))
-    problems.append(Problem(req.source, "", _messages(req.lang).message("blocked")))
+    problems.append(Problem(req.source, "", say("blocked", req.lang)))
     return DocgenError(problems)

@@ -23,7 +23,7 @@ REPLY_LANGS = ("ru", "en", "zh")
 REPLY_VARIABLES = frozenset({"order", "tracking", "carrier", "shipped_on", "item", "event_date", "new_date",
                              "event_text", "event_sentence", "gift", "shop"})
 _STRINGS = ("greeting", "closing", "more_questions")
-_PLAIN = ("date_format", "carriers", "messages")
+_PLAIN = ("date_format", "carriers")
 
 
 @dataclass
@@ -57,11 +57,6 @@ class ReplyTemplates:
     def carrier(self, value: str) -> str:
         return (self.plain.get("carriers") or {}).get(value, value)
 
-    def message(self, code: str, **params: Any) -> str:
-        text = (self.plain.get("messages") or {}).get(code, code)
-        for k, v in params.items():
-            text = text.replace("{" + k + "}", str(v))
-        return text
 
 
 def replies_dir() -> Path:
