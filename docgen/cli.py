@@ -123,6 +123,10 @@ def _parser() -> argparse.ArgumentParser:
     x.add_argument("-o", "--output", type=Path, help=_("also write a case-file skeleton filled in from the notice"))
     x.add_argument("--json", action="store_true", help=_("print the reading as JSON"))
 
+    cs = sub.add_parser("check-submit", help=_("check that OUTDIR/submit/ can be sent to Ozon as it is (exit 3 if not)"))
+    cs.add_argument("outdir", type=Path, help=_("the build's output folder"))
+    cs.add_argument("--no-ocr", action="store_true", help=_("skip OCR of image pages (faster, less thorough)"))
+
     n = sub.add_parser("new", help=_("write a commented case-file skeleton"))
     n.add_argument("case_type", choices=CASE_TYPES)
     n.add_argument("-o", "--output", type=Path, help=_("file to write (default: print)"))
@@ -143,6 +147,21 @@ def _cmd_build(args: argparse.Namespace) -> int:
     if args.strict and result.summary["error"]:
         print("docgen: --strict: error findings remain", file=sys.stderr)
         return 3
+    return 0
+
+
+def _cmd_check_submit(args: argparse.Namespace) -> int:
+    from docgen.submit.check import check_submit
+
+    if not (args.outdir / "manifest.json").is_file():
+        raise DocgenError(Problem(str(args.outdir), "", "not a docgen output folder (no manifest.json)"))
+    problems = check_submit(args.outdir, ocr=not args.no_ocr)
+    for p in problems:
+        print(p)
+    if problems:
+        print(f"docgen: {len(problems)} problem(s): submit/ cannot be sent as it is", file=sys.stderr)
+        return 3
+    print("docgen: submit/ can be sent as it is")
     return 0
 
 
@@ -435,7 +454,7 @@ def _cmd_lt(args: argparse.Namespace) -> int:
     return 0 if st.running or args.action == "stop" else 1
 
 
-COMMANDS = {"reply": _cmd_reply, "explain": _cmd_explain, "check": _cmd_check, "lt": _cmd_lt, "review": _cmd_review, "build": _cmd_build, "index": _cmd_index, "new": _cmd_new, "glossary": _cmd_glossary,
+COMMANDS = {"reply": _cmd_reply, "check-submit": _cmd_check_submit, "explain": _cmd_explain, "check": _cmd_check, "lt": _cmd_lt, "review": _cmd_review, "build": _cmd_build, "index": _cmd_index, "new": _cmd_new, "glossary": _cmd_glossary,
             "models": _cmd_models, "translate": _cmd_translate}
 
 

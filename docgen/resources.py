@@ -29,3 +29,8 @@ def folder_version(folder: Path) -> str:
     version_file = folder / "VERSION"
     label = version_file.read_text(encoding="utf-8").strip() if version_file.is_file() else "unversioned"
     return f"{label}+{h.hexdigest()[:12]}"
+
+
+def channels_file() -> Path:
+    """The channels table (`channels/channels.yaml`): where each case type is sent."""
+    return Path(os.environ.get("DOCGEN_CHANNELS", PROJECT_ROOT / "channels" / "channels.yaml"))

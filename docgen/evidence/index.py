@@ -156,8 +156,13 @@ class IndexLabels:
     seller_names: dict = field(default_factory=dict)  # language → the seller's name as written in it
 
 
-def index_document(entries: list[EvidenceEntry], labels: IndexLabels, findings: list[Finding]) -> Document:
-    target, second = labels.target, labels.second
+def index_document(entries: list[EvidenceEntry], labels: IndexLabels, findings: list[Finding],
+                   audience: str = "internal") -> Document:
+    """The index table. `audience="submit"`: the «Опись приложений» sent to Ozon — the
+    target language only, dates dd.mm.yyyy, no QA column (nothing internal); else the
+    bilingual index with the checks column, for the seller and the agency."""
+    submit = audience == "submit"
+    target, second = labels.target, (None if submit else labels.second)
     ts = {lang: load_templates(None, lang) for lang in filter(None, (target, second))}
 
     def text(key: str, lang: str, **extra) -> str:
@@ -177,8 +182,8 @@ def index_document(entries: list[EvidenceEntry], labels: IndexLabels, findings: 
         header.append(text("index_col_description", second) + f" ({second.upper()})")
         widths.append(3.0)
     header += [bi("index_col_date"), bi("index_col_pages"), bi("index_col_size"), bi("index_col_sha"),
-               bi("index_col_facts"), bi("index_col_checks")]
-    widths += [1.3, 0.8, 1.0, 1.5, 0.9, 1.8]
+               bi("index_col_facts")] + ([] if submit else [bi("index_col_checks")])
+    widths += [1.3, 0.8, 1.0, 1.5, 0.9] + ([] if submit else [1.8])
 
     by_where: dict[str, list[Finding]] = {}
     for f in findings:
@@ -208,10 +213,11 @@ def index_document(entries: list[EvidenceEntry], labels: IndexLabels, findings: 
             row.append(desc_s)
         marks = sorted({f"{'✗' if f.severity == 'error' else '!' if f.severity == 'warning' else 'i'} {f.check}"
                         for f in by_where.get(f"evidence.{e.id}", [])})
-        row += [format_date(e.date, date_format) if e.date else "—",
-                str(e.facts.pages) if e.facts.pages is not None else "—",
-                human_size(e.facts.size, target), e.facts.sha256[:12],
-                ", ".join(str(n) for n in e.cited_by) or "—", "; ".join(marks) or "✓"]
+        date = (e.date.strftime("%d.%m.%Y") if submit else format_date(e.date, date_format)) if e.date else "—"
+        row += [date, str(e.facts.pages) if e.facts.pages is not None else "—",
+                human_size(e.facts.size, target), e.facts.sha256[:12], ", ".join(str(n) for n in e.cited_by) or "—"]
+        if not submit:
+            row.append("; ".join(marks) or "✓")
         rows.append(row)
 
     blocks: list = [Paragraph([Run(bi("index_title"))], style="title")]
