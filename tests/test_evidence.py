@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import io
 import json
+import re
 import shutil
 
 import pytest
@@ -206,9 +207,10 @@ def test_personal_data_found_but_never_printed(fund_hold_case, capsys):
     assert "Order page, no personal data" in bundle  # the page without data keeps its text layer
     for secret in ("(912)", "345-67-89", "ivanova", "45 06"):
         assert secret not in bundle
-    for secret in ("912", "345-67", "ivanova", "123456"):
+    index = re.sub(r"[0-9a-f]{64}", "<sha256>", (out / "evidence-index.json").read_text(encoding="utf-8"))
+    for secret in ("912", "345-67", "ivanova", "123456"):  # (a file's SHA-256 may hold «912» by chance)
         assert secret not in qa and secret not in printed.out and secret not in printed.err
-        assert secret not in (out / "evidence-index.json").read_text(encoding="utf-8")
+        assert secret not in index
 
 
 def _round_two(tmp_path):

@@ -233,13 +233,14 @@ def test_russian_typography():
     ru = text(case)
     assert f"заказ RU1CN (см.{NBSP}приложение{NBSP}1)." in ru  # the reference before the full stop
     assert f"21.11.2026{NBSP}— в личном кабинете" in ru  # lower case after the date dash
-    assert f"1. Отправление №{NBSP}12345678-0001-1; сумма 3{NBSP}480,00{NBSP}руб." in ru  # capital, NBSP, amount
+    assert f"1. Отправление №{NBSP}12345678-0001-1; сумма{NBSP}3{NBSP}480,00{NBSP}руб." in ru  # capital, NBSP, amount
     assert f"Приложение{NBSP}1. Трекинг перевозчика" in ru
     assert "Ozon" in typeset_text("Ozon", "ru")
     assert typeset_text("выплата 152400.00 RUB.", "ru") == f"выплата 152{NBSP}400,00{NBSP}руб."
     assert typeset_text("3480.00 RUB", "en") == f"3,480.00{NBSP}RUB"
     assert typeset_text("3480.00 RUB", "zh") == f"3,480.00{NBSP}卢布"
     assert typeset_text("24 октября 2026 г.", "ru") == f"24{NBSP}октября{NBSP}2026{NBSP}г."
+    assert typeset_text("на сумму 3480.00 RUB", "ru") == f"на сумму{NBSP}3{NBSP}480,00{NBSP}руб."
 
 
 def test_amounts_still_match_the_numbers_check():
