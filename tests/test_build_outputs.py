@@ -58,6 +58,9 @@ def test_sample_letters_keep_references_and_amounts_together(built_samples, name
         assert not re.search(bad, text), f"{name}: line break inside {re.search(bad, text).group()!r}"
     for amount in re.findall(r"[\d., \u00a0]+(?=[ \u00a0]руб\.)", text):
         assert re.fullmatch(r"\s*\d{1,3}([ \u00a0]\d{3})*,\d{2}", amount), amount
+    zh = r.outdir / "letter.zh.pdf"
+    if zh.exists():  # «附件1» stays whole in the seller's copy
+        assert not re.search(r"附件[ \u00a0]*\n[ \u00a0]*\d", pdf_text(zh))
     if "руб" in text or "RUB" in text:
         assert re.search(r"\d{1,3}( \d{3})+,\d{2} руб\.|\d{1,3}(,\d{3})+\.\d{2} RUB", " ".join(text.split()))
 

@@ -3,6 +3,7 @@ from __future__ import annotations
 
 import datetime as dt
 import html
+import re
 import logging
 import threading
 from pathlib import Path
@@ -77,7 +78,16 @@ def _page_label_css(label: str) -> str:
     return " ".join(parts)
 
 
+_CJK_REF = re.compile(r"(附件\d+(?:、\d+)*)")  # «附件1» never breaks before its number
+
+
 def _inline(text: str) -> str:
+    parts = _CJK_REF.split(text)
+    return "".join(f'<span class="nobr">{_inline_part(p)}</span>' if i % 2 else _inline_part(p)
+                   for i, p in enumerate(parts) if p)
+
+
+def _inline_part(text: str) -> str:
     out = []
     for piece, is_cjk in split_cjk(text):
         if is_cjk:
