@@ -219,3 +219,12 @@ def test_readme_reply_session_matches_the_command(capsys):
     assert code == 0
     for line in (out + err).splitlines():
         assert line in block, line
+
+
+@pytest.mark.parametrize("sample", sorted((Path(__file__).resolve().parent.parent / "samples" / "replies").glob("*.yaml")))
+def test_sample_reply_files(capsys, sample):
+    reply_type = yaml.safe_load(sample.read_text(encoding="utf-8"))["type"]
+    code, out, err = _run(capsys, ["reply", reply_type, "-i", str(sample)])
+    assert code == 0, err
+    assert "58213746-0017-1" in out
+    assert "0 error(s), 0 warning(s)" in err or "0 个错误，0 个警告" in err
