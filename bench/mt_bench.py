@@ -1,18 +1,23 @@
 """MT benchmark: the same Argos package through docgen's engine, through
 argostranslate's own translate path, and through a bare CTranslate2 call.
 
-    .venv/bin/python bench/mt_bench.py [--sentences 100] [--repeat 3]
+    .venv/bin/python bench/mt_bench.py [--sentences 100] [--repeat 3] [--min-len 20] [--max-len 60]
 
 No real model can be downloaded here, so the package is a random-weight Transformer
-of real size (6+6 layers, d_model 512, 8 heads, FFN 2048, 32k vocabulary, int8), with
-the end-of-sentence logit raised so that outputs have realistic lengths; it is built
-once and cached in bench/.data/. argostranslate (1.11) is installed into .venv without
-its dependencies (stanza, spaCy and PyTorch are several GB and are only sentence
-splitters): the benchmark stubs those imports and gives argostranslate's
-PackageTranslation a one-sentence splitter, so what runs is argostranslate's real
-per-text translate() → apply_packaged_translation → ctranslate2 path. Each engine runs
-in its own process. Printed: sentences/s, output tokens/s, median of --repeat runs, the
-ratios, and whether outputs are identical at each beam size."""
+of real size (6+6 layers, d_model 512, 8 heads, FFN 2048, 32k vocabulary, int8); it is
+built once and cached in bench/.data/. A random model rarely stops by itself, so every
+engine decodes with the same bounds (--min-len/--max-len, in output tokens): outputs of
+20–60 tokens, as a letter's sentences have.
+
+argostranslate (1.11) is installed without its dependencies (stanza, spaCy and PyTorch
+are several GB and are only sentence splitters) into its own virtualenv,
+bench/.data/argos-venv, which sees .venv's packages (CTranslate2, SentencePiece) through
+a .pth line; .venv itself is never changed. The benchmark stubs the splitter imports and
+gives argostranslate's PackageTranslation a one-sentence splitter, so what runs is
+argostranslate's real per-text translate() → apply_packaged_translation → ctranslate2
+path. Each engine runs in its own process, alternately. Printed for beam 1 and 4:
+median seconds, sentences/s, output tokens/s (tokens counted from each engine's own
+decoder output), the ratios, and how many outputs are identical to argostranslate's."""
 from __future__ import annotations
 
 import argparse
@@ -53,18 +58,43 @@ def sentences(n: int) -> list[str]:
     return [" ".join(rnd.choice(words) for _ in range(rnd.randint(14, 20))) + "." for _ in range(n)]
 
 
-def ensure_argostranslate() -> None:
-    try:
-        import argostranslate  # noqa: F401
-    except ImportError:
-        subprocess.run([sys.executable, "-m", "pip", "install", "-q", "--no-deps", "argostranslate==1.11.0",
-                        "sacremoses", "packaging"], check=True)
+ARGOS_VENV = DATA / "argos-venv"
 
 
-def run_child(engine: str, beam: int, texts: list[str], pkg_dir: Path, max_len: int) -> dict:
+def ensure_argostranslate() -> Path:
+    """The python of bench/.data/argos-venv, with argostranslate installed there only."""
+    python = ARGOS_VENV / "bin" / "python"
+    if python.exists() and subprocess.run([str(python), "-c", "import argostranslate"],
+                                          capture_output=True).returncode == 0:
+        return python
+    subprocess.run([sys.executable, "-m", "venv", "--without-pip", str(ARGOS_VENV)], check=True)
+    site = subprocess.run([str(python), "-c", "import sysconfig; print(sysconfig.get_paths()['purelib'])"],
+                          check=True, capture_output=True, text=True).stdout.strip()
+    ours = subprocess.run([sys.executable, "-c", "import sysconfig; print(sysconfig.get_paths()['purelib'])"],
+                          check=True, capture_output=True, text=True).stdout.strip()
+    Path(site, "docgen-venv.pth").write_text(ours + "\n", encoding="utf-8")  # CTranslate2, SentencePiece
+    subprocess.run([sys.executable, "-m", "pip", "--python", str(python), "install", "-q", "--no-deps",
+                    "argostranslate==1.11.0", "sacremoses", "packaging"], check=True)
+    return python
+
+
+class _Counting:
+    """A ctranslate2.Translator that records the length of every output it decodes."""
+
+    def __init__(self, translator, lengths: list[int], **extra):
+        self._t, self._lengths, self._extra = translator, lengths, extra
+
+    def translate_batch(self, *args, **kwargs):
+        results = self._t.translate_batch(*args, **kwargs, **self._extra)
+        self._lengths.extend(len(r.hypotheses[0]) for r in results)
+        return results
+
+
+def run_child(engine: str, beam: int, texts: list[str], pkg_dir: Path, min_len: int, max_len: int) -> dict:
     import sentencepiece as spm
 
-    sp = spm.SentencePieceProcessor(model_file=str(pkg_dir / "sentencepiece.model"))
+    bounds = {"min_decoding_length": min_len, "max_decoding_length": max_len}
+    lengths: list[int] = []
     if engine == "argostranslate":
         os.environ["ARGOS_BEAM_SIZE"] = str(beam)
         for name in ("stanza", "spacy", "minisbd"):  # sentence splitters only, never called here
@@ -77,103 +107,144 @@ def run_child(engine: str, beam: int, texts: list[str], pkg_dir: Path, max_len: 
         from argostranslate import package as apkg
         from argostranslate import translate as atr
 
-        class CappedTranslator:
-            """ctranslate2.Translator with the benchmark's decoding-length cap, the one
-            option argostranslate does not pass; everything else is argostranslate's."""
-
-            def __init__(self, *args, **kwargs):
-                self._t = ctranslate2.Translator(*args, **kwargs)
-
-            def translate_batch(self, *args, **kwargs):
-                return self._t.translate_batch(*args, max_decoding_length=max_len, **kwargs)
-
-        atr.ctranslate2 = types.SimpleNamespace(Translator=CappedTranslator)
-
+        # the decoding bounds are the one option argostranslate does not pass; everything else is its own
+        atr.ctranslate2 = types.SimpleNamespace(
+            Translator=lambda *a, **kw: _Counting(ctranslate2.Translator(*a, **kw), lengths, **bounds))
         pkg = apkg.Package(pkg_dir)
         translation = atr.PackageTranslation(None, None, pkg)
         translation.sentencizer = types.SimpleNamespace(split_sentences=lambda text: [text])
         translation.translate(texts[0])  # load the model outside the timing, as for the others
+        lengths.clear()
         t0 = time.perf_counter()
         out = [translation.translate(t) for t in texts]
-    elif engine == "docgen":
-        from docgen.translate.engine import PackageTranslator
+    elif engine in ("docgen", "docgen+glossary"):
+        from docgen.translate import engine as eng
         from docgen.translate.packages import read_package
 
-        t = PackageTranslator(read_package(pkg_dir), beam_size=beam, max_decoding_length=max_len)
-        t.translate_sentences(texts[:1])
-        t0 = time.perf_counter()
-        out = t.translate_sentences(texts)
-    elif engine == "docgen+glossary":
-        from docgen.translate import SegmentTranslator
-        from docgen.translate.cache import SegmentCache
-        from docgen.translate.engine import PackageTranslator
-        from docgen.translate.packages import read_package
+        load = eng._load
 
-        mt = PackageTranslator(read_package(pkg_dir), beam_size=beam, max_decoding_length=max_len)
+        def counting_load(*a):
+            translator, sp = load(*a)
+            return _Counting(translator, lengths, min_decoding_length=min_len), sp
+
+        eng._load = counting_load
+        mt = eng.PackageTranslator(read_package(pkg_dir), beam_size=beam, max_decoding_length=max_len)
         mt.translate_sentences(texts[:1])
-        cache = SegmentCache(DATA / f"cache-{os.getpid()}.sqlite")
-        t0 = time.perf_counter()
-        out = SegmentTranslator(mt=mt, cache=cache).translate_batch(texts, "en", "ru")
-        cache.close()
-        (DATA / f"cache-{os.getpid()}.sqlite").unlink()
-    else:  # bare ctranslate2 on pre-tokenized input
+        lengths.clear()
+        if engine == "docgen":
+            t0 = time.perf_counter()
+            out = mt.translate_sentences(texts)
+        else:
+            from docgen.translate import SegmentTranslator
+            from docgen.translate.cache import SegmentCache
+
+            cache = SegmentCache(DATA / f"cache-{os.getpid()}.sqlite")
+            t0 = time.perf_counter()
+            out = SegmentTranslator(mt=mt, cache=cache).translate_batch(texts, "en", "ru")
+            cache.close()
+            (DATA / f"cache-{os.getpid()}.sqlite").unlink()
+    else:  # bare ctranslate2 on pre-tokenized input, one batch
         import ctranslate2
 
+        sp = spm.SentencePieceProcessor(model_file=str(pkg_dir / "sentencepiece.model"))
         tr = ctranslate2.Translator(str(pkg_dir / "model"), device="cpu", inter_threads=1, intra_threads=0,
                                     compute_type="auto")
         tokens = [sp.encode(t, out_type=str) for t in texts]
         tr.translate_batch(tokens[:1], beam_size=beam)
         t0 = time.perf_counter()
         res = tr.translate_batch(tokens, replace_unknowns=True, max_batch_size=1024, batch_type="tokens",
-                                 beam_size=beam, num_hypotheses=1, length_penalty=0.2, max_decoding_length=max_len)
+                                 beam_size=beam, num_hypotheses=1, length_penalty=0.2, **bounds)
         out = [sp.decode_pieces(r.hypotheses[0]).replace("▁", " ").replace("_", " ").lstrip(" ") for r in res]
+        lengths = [len(r.hypotheses[0]) for r in res]
     elapsed = time.perf_counter() - t0
-    out_tokens = sum(len(sp.encode(o, out_type=str)) for o in out)
-    return {"seconds": elapsed, "outputs": out, "out_tokens": out_tokens}
+    return {"seconds": elapsed, "outputs": out, "out_tokens": sum(lengths), "lengths": lengths}
+
+
+def explain_differences(pkg_dir: Path, texts: list[str], differing: list[int], beam: int, min_len: int,
+                        max_len: int) -> None:
+    """Where a sentence decoded alone (argostranslate's path) and inside the batch
+    (docgen's) part, and how far apart the two candidate tokens' log-probabilities
+    are there (score_batch)."""
+    import ctranslate2
+    import sentencepiece as spm
+
+    sp = spm.SentencePieceProcessor(model_file=str(pkg_dir / "sentencepiece.model"))
+    tr = ctranslate2.Translator(str(pkg_dir / "model"), device="cpu", compute_type="auto")
+    kw = dict(replace_unknowns=True, beam_size=beam, num_hypotheses=1, length_penalty=0.2,
+              min_decoding_length=min_len, max_decoding_length=max_len, max_batch_size=1024, batch_type="tokens")
+    sources = [sp.encode(t, out_type=str) for t in texts]
+    batch = tr.translate_batch(sources, **kw)
+    margins = []
+    for i in differing:
+        alone = tr.translate_batch([sources[i]], **kw)[0].hypotheses[0] + ["</s>"]
+        batched = batch[i].hypotheses[0] + ["</s>"]
+        k = next((j for j, (a, b) in enumerate(zip(alone, batched)) if a != b), None)
+        if k is None:
+            continue
+
+        def logp(tok: str) -> float:
+            target = alone[:k] if tok == "</s>" else alone[:k] + [tok]
+            return tr.score_batch([sources[i]], [target])[0].log_probs[k]
+
+        margins.append(abs(logp(alone[k]) - logp(batched[k])))
+    if margins:
+        print(f"        outputs that differ ({len(differing)}): decoded alone and in the batch, the two paths part at a "
+              f"token whose two candidates' log-probs differ by {min(margins):.1e}-{max(margins):.1e} nats "
+              f"(median {statistics.median(margins):.1e}): near-ties within CTranslate2's int8 noise "
+              f"(compute_type auto; batch padding changes it), which a random-weight model has at every step")
 
 
 def main() -> None:
     ap = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     ap.add_argument("--sentences", type=int, default=100)
     ap.add_argument("--repeat", type=int, default=3)
-    ap.add_argument("--max-len", type=int, default=64,
-                    help="decoding length cap for every engine (a random model rarely stops by itself)")
+    ap.add_argument("--min-len", type=int, default=20, help="shortest output, in tokens, for every engine")
+    ap.add_argument("--max-len", type=int, default=60, help="longest output, in tokens, for every engine")
     ap.add_argument("--child", nargs=2, help=argparse.SUPPRESS)
     args = ap.parse_args()
     pkg_dir = ensure_package()
     texts = sentences(args.sentences)
     if args.child:
-        print(json.dumps(run_child(args.child[0], int(args.child[1]), texts, pkg_dir, args.max_len)))
+        print(json.dumps(run_child(args.child[0], int(args.child[1]), texts, pkg_dir, args.min_len, args.max_len)))
         return
-    ensure_argostranslate()
-    in_tokens = sum(len(t.split()) for t in texts)
-    print(f"{len(texts)} sentences, ~{in_tokens / len(texts):.0f} words each; {os.cpu_count()} cores; "
-          f"decoding capped at {args.max_len} tokens; "
+    argos_python = ensure_argostranslate()
+    in_words = sum(len(t.split()) for t in texts)
+    print(f"{len(texts)} sentences, {in_words / len(texts):.0f} words each; {os.cpu_count()} cores, load "
+          f"{os.getloadavg()[0]:.1f}; outputs bounded to {args.min_len}-{args.max_len} tokens for every engine; "
           f"model: 6+6 layers, d512, 8 heads, FFN 2048, 32k vocab, int8 (random weights)")
     engines = ("bare-ctranslate2", "docgen", "docgen+glossary", "argostranslate")
     for beam in (1, 4):
         runs: dict[str, list[dict]] = {e: [] for e in engines}
         for _ in range(args.repeat):  # interleaved, so machine noise hits every engine alike
             for e in engines:
-                cmd = [sys.executable, __file__, "--sentences", str(args.sentences), "--max-len", str(args.max_len),
-                       "--child", e, str(beam)]
+                python = str(argos_python) if e == "argostranslate" else sys.executable
+                cmd = [python, __file__, "--sentences", str(args.sentences), "--min-len", str(args.min_len),
+                       "--max-len", str(args.max_len), "--child", e, str(beam)]
                 out = subprocess.run(cmd, check=True, capture_output=True, text=True).stdout
                 runs[e].append(json.loads(out.strip().splitlines()[-1]))
         med = {e: statistics.median(r["seconds"] for r in runs[e]) for e in engines}
-        print(f"\nbeam {beam}: {'engine':<18}{'median s':>10}{'sent/s':>9}{'out tok/s':>11}")
+        print(f"\nbeam {beam}: {'engine':<18}{'median s':>10}{'sent/s':>9}{'out tok/s':>11}{'tokens/output':>15}")
         for e in engines:
-            toks = runs[e][0]["out_tokens"]
-            print(f"        {e:<18}{med[e]:>10.2f}{len(texts) / med[e]:>9.1f}{toks / med[e]:>11.0f}")
+            toks, n = runs[e][0]["out_tokens"], len(runs[e][0]["outputs"])
+            print(f"        {e:<18}{med[e]:>10.2f}{n / med[e]:>9.1f}{toks / med[e]:>11.0f}{toks / n:>15.1f}")
+
         def same(a: str, b: str) -> str:
             pairs = list(zip(runs[a][0]["outputs"], runs[b][0]["outputs"]))
             return f"{sum(x == y for x, y in pairs)}/{len(pairs)}"
-        print(f"        docgen / argostranslate throughput: {med['argostranslate'] / med['docgen']:.1f}x; "
-              f"identical outputs: {same('docgen', 'argostranslate')}")
-        print(f"        docgen vs bare ctranslate2: {med['bare-ctranslate2'] / med['docgen'] * 100:.0f}% of its "
-              f"throughput (identical outputs: {same('docgen', 'bare-ctranslate2')}); with glossary protection "
-              f"and a cold cache: {med['bare-ctranslate2'] / med['docgen+glossary'] * 100:.0f}%")
-        mean_len = statistics.mean(len(o.split()) for o in runs["docgen"][0]["outputs"])
-        print(f"        mean output length: {mean_len:.1f} words (decoding capped at {args.max_len} tokens)")
+
+        differing = [i for i, (x, y) in enumerate(zip(runs["docgen"][0]["outputs"], runs["argostranslate"][0]["outputs"]))
+                     if x != y]
+        if differing:
+            explain_differences(pkg_dir, texts, differing, beam, args.min_len, args.max_len)
+        tok_rate = {e: runs[e][0]["out_tokens"] / med[e] for e in engines}
+        print(f"        docgen vs argostranslate: {med['argostranslate'] / med['docgen']:.1f}x the sentences/s; "
+              f"identical outputs {same('docgen', 'argostranslate')} (bare CTranslate2: "
+              f"{same('bare-ctranslate2', 'argostranslate')})")
+        print(f"        docgen vs bare CTranslate2: {tok_rate['docgen'] / tok_rate['bare-ctranslate2']:.0%} of its "
+              f"tokens/s; with glossary protection and a cold cache: "
+              f"{tok_rate['docgen+glossary'] / tok_rate['bare-ctranslate2']:.0%} (tokens/s, outputs of "
+              f"{runs['docgen+glossary'][0]['out_tokens'] / args.sentences:.1f} vs "
+              f"{runs['docgen'][0]['out_tokens'] / args.sentences:.1f} tokens)")
 
 
 if __name__ == "__main__":

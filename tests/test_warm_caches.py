@@ -68,3 +68,18 @@ def test_pdfs_identical_with_shared_and_fresh_font_configuration(tmp_path):
         str(tmp_path / "fresh.pdf"), pdf_identifier=b"docgen")  # fresh fonts, stylesheet inline
     a, b, fresh = ((tmp_path / n).read_bytes() for n in ("a.pdf", "b.pdf", "fresh.pdf"))
     assert a == b == fresh
+
+
+def test_cached_grammar_needs_no_client(languagetool, tmp_path, monkeypatch):
+    """Sentences already checked come from the cache: no request, and the
+    language-tool-python client is not even made."""
+    from docgen.qa import languagetool as lt
+
+    monkeypatch.setenv("DOCGEN_CACHE_DIR", str(tmp_path / "cache"))
+    texts = ["Просим снять удержание средств по заказу.", "В течении месяца мы ждали ответа."]
+    first = lt.GrammarChecker(languagetool.url, "ru")
+    found = first.check_many(texts)
+    assert first.requests == 1 and first._tool is not None and found[0] == [] and found[1]  # a real check
+    second = lt.GrammarChecker(languagetool.url, "ru")
+    assert second.check_many(texts) == found
+    assert second.requests == 0 and second._tool is None

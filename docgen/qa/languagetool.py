@@ -190,15 +190,24 @@ class GrammarChecker:
     disabled rules applied, and a per-text cache (SQLite, beside the MT cache)."""
 
     def __init__(self, url: str, lang: str):
-        import language_tool_python
-
+        self.url = url
         self.lang = lang
-        self.tool = language_tool_python.LanguageTool(LT_LANG.get(lang, lang), remote_server=url)
-        self.tool.disabled_rules.update(DISABLED_RULES.get(lang, ()))
+        self._tool = None
         self.requests = 0  # requests sent to the server
         self.texts_sent = 0  # texts sent to the server (cache misses)
         self._db = None
         self._db_path: Path | None = None
+
+    @property
+    def tool(self):
+        """The language-tool-python client, made when a text must go to the server (a
+        build whose sentences are all cached does not import it)."""
+        if self._tool is None:
+            import language_tool_python
+
+            self._tool = language_tool_python.LanguageTool(LT_LANG.get(self.lang, self.lang), remote_server=self.url)
+            self._tool.disabled_rules.update(DISABLED_RULES.get(self.lang, ()))
+        return self._tool
 
     @property
     def _cache(self):
