@@ -2,8 +2,11 @@
 
 Public API (the CLI is a thin layer over it):
 
-    from docgen import build, BuildOptions, load_case
+    from docgen import build, BuildOptions, Session, build_case, load_case
     result = build("samples/fund-hold/case.yaml")
+    with Session.from_env() as session:          # what is expensive, loaded once
+        for case in cases:
+            build_case(case, BuildOptions(), session, on_event=print)
 
 The names below are imported on first use (module `__getattr__`), so `import docgen`
 and `docgen --version` load nothing heavy."""
@@ -14,24 +17,40 @@ import sys
 import types
 from typing import TYPE_CHECKING
 
-__version__ = "0.1.0"
+from docgen.version import __version__
 
 # public name → module that defines it
 _LAZY = {
     "build": "docgen.build",
-    "BuildOptions": "docgen.build",
-    "BuildResult": "docgen.build",
+    "build_case": "docgen.pipeline.build",
+    "BuildOptions": "docgen.pipeline.build",
+    "BuildResult": "docgen.pipeline.build",
+    "Event": "docgen.pipeline.build",
+    "build_index": "docgen.pipeline.index",
+    "IndexOptions": "docgen.pipeline.index",
+    "check_file": "docgen.pipeline.check",
+    "import_review": "docgen.pipeline.review",
+    "Session": "docgen.pipeline.session",
+    "Settings": "docgen.settings",
     "load_case": "docgen.case.loader",
     "DocgenError": "docgen.errors",
+    "NotFinalError": "docgen.errors",
+    "SetupError": "docgen.errors",
     "Problem": "docgen.errors",
 }
 
 __all__ = ["__version__", *_LAZY]
 
 if TYPE_CHECKING:
-    from docgen.build import BuildOptions, BuildResult, build
+    from docgen.build import build
     from docgen.case.loader import load_case
-    from docgen.errors import DocgenError, Problem
+    from docgen.errors import DocgenError, NotFinalError, Problem, SetupError
+    from docgen.pipeline.build import BuildOptions, BuildResult, Event, build_case
+    from docgen.pipeline.check import check_file
+    from docgen.pipeline.index import IndexOptions, build_index
+    from docgen.pipeline.review import import_review
+    from docgen.pipeline.session import Session
+    from docgen.settings import Settings
 
 
 def __getattr__(name: str):

@@ -14,6 +14,12 @@ from docgen import i18n
 from docgen.errors import DocgenError, Problem
 from docgen.i18n import N_
 from docgen.i18n import gettext as _
+from docgen.i18n import msg, render
+
+
+def say(code: str, err: bool = False, **params) -> None:
+    """One line for the user, from the message catalog, in the UI language."""
+    print(f"docgen: {render(msg(code, **params))}", file=sys.stderr if err else sys.stdout)
 
 
 def _parser() -> argparse.ArgumentParser:
@@ -135,17 +141,17 @@ def _parser() -> argparse.ArgumentParser:
 
 
 def _cmd_build(args: argparse.Namespace) -> int:
-    from docgen.build import BuildOptions, build
+    from docgen.pipeline.build import BuildOptions, build_case as build
 
     if args.force and not (args.reason and args.reason.strip()):
-        raise DocgenError(Problem(str(args.case), "--reason", "--force needs --reason \"…\""))
+        raise DocgenError(Problem(str(args.case), "--reason", msg("cli.force-needs-reason")))
     if args.force and not args.final:
-        raise DocgenError(Problem(str(args.case), "--force", "--force only applies to --final"))
+        raise DocgenError(Problem(str(args.case), "--force", msg("cli.force-only-applies-final")))
     result = build(args.case, BuildOptions(outdir=args.outdir, bundle=not args.no_bundle, pdfa=args.pdfa,
                                            final=args.final, force_reason=args.reason if args.force else None))
     _report(result)
     if args.strict and result.summary["error"]:
-        print("docgen: --strict: error findings remain", file=sys.stderr)
+        say("cli.strict-errors-remain", err=True)
         return 3
     return 0
 
@@ -154,7 +160,7 @@ def _cmd_check_submit(args: argparse.Namespace) -> int:
     from docgen.submit.check import check_submit
 
     if not (args.outdir / "manifest.json").is_file():
-        raise DocgenError(Problem(str(args.outdir), "", "not a docgen output folder (no manifest.json)"))
+        raise DocgenError(Problem(str(args.outdir), "", msg("cli.not-docgen-output-folder")))
     problems = check_submit(args.outdir, ocr=not args.no_ocr)
     for p in problems:
         print(p)
@@ -167,21 +173,21 @@ def _cmd_check_submit(args: argparse.Namespace) -> int:
 
 def _report(result) -> None:
     s = result.summary
-    print(f"docgen: wrote {len(result.outputs)} files to {result.outdir}")
-    print(f"docgen: QA: {s['error']} error(s), {s['warning']} warning(s), {s['info']} note(s); see qa.json")
+    say("cli.wrote-files", count=len(result.outputs), outdir=result.outdir)
+    say("cli.qa-summary", errors=s["error"], warnings=s["warning"], notes=s["info"])
     for f in result.findings:
         if f.severity == "error":
-            print(f"  error [{f.check}] {f.where}: {f.message}")
+            print(f"  error [{f.check}] {f.where}: {f.render()}")
 
 
 def _cmd_index(args: argparse.Namespace) -> int:
     from docgen.evidence.rules import EvidenceRules
-    from docgen.indexer import IndexOptions, build_index
+    from docgen.pipeline.index import IndexOptions, build_index
 
     for name, value in (("--max-size-mb", args.max_size_mb), ("--min-image-px", args.min_image_px),
                         ("--max-age-days", args.max_age_days)):
         if value <= 0:
-            raise DocgenError(Problem(str(args.path), name, "must be greater than 0"))
+            raise DocgenError(Problem(str(args.path), name, msg("cli.must-be-greater-than")))
     rules = EvidenceRules(max_bytes=int(args.max_size_mb * 1024 * 1024), min_image_px=args.min_image_px,
                           max_age_days=args.max_age_days)
     _report(build_index(args.path, IndexOptions(outdir=args.outdir, lang=args.lang, target=args.target,
@@ -197,14 +203,14 @@ def _cmd_new(args: argparse.Namespace) -> int:
         sys.stdout.write(text)
         return 0
     _write_new_file(args.output, text)
-    print(f"docgen: wrote {args.output}")
+    say("cli.wrote-file", path=args.output)
     return 0
 
 
 def _write_new_file(path: Path, text: str) -> None:
     """A file the user named: never overwritten; written whole or not at all."""
     if path.exists():
-        raise DocgenError(Problem(str(path), "-o", "file exists; choose another name (nothing overwritten)"))
+        raise DocgenError(Problem(str(path), "-o", msg("cli.file-exists-choose-another")))
     path.parent.mkdir(parents=True, exist_ok=True)
     tmp = path.with_name(path.name + ".part")
     tmp.write_text(text, encoding="utf-8")
@@ -236,8 +242,7 @@ def _cmd_explain(args: argparse.Namespace) -> int:
     if args.output is None:
         return 0
     if reading.case_type is None:
-        raise DocgenError(Problem(shown, "--case-type", "the case type is not clear from the notice; "
-                                  "name it with --case-type to write a case file"))
+        raise DocgenError(Problem(shown, "--case-type", msg("cli.case-type-not-clear")))
     from docgen.case.model import Case
     from docgen.case.skeleton import skeleton
 
@@ -260,7 +265,7 @@ def _cmd_glossary(args: argparse.Namespace) -> int:
 
     glossary = load_glossary()
     if not glossary.terms:
-        raise DocgenError(Problem(str(default_path()), "", "no glossary found"))
+        raise DocgenError(Problem(str(default_path()), "", msg("cli.no-glossary-found")))
     if args.glossary_command == "lookup":
         hits = glossary.lookup(args.term)
         for t in hits:
@@ -270,7 +275,7 @@ def _cmd_glossary(args: argparse.Namespace) -> int:
             if t.note:
                 print(f"       note: {t.note}")
         if not hits:
-            print(f"docgen: no entry contains {args.term!r}", file=sys.stderr)
+            say("cli.no-glossary-entry", err=True, term=args.term)
             return 1
         return 0
     if args.glossary_command == "export":
@@ -291,7 +296,7 @@ def _cmd_glossary(args: argparse.Namespace) -> int:
     problems = check_glossary(glossary.terms)
     for p in problems:
         print(f"docgen: {default_path()}: {p}", file=sys.stderr)
-    print(f"docgen: {len(glossary.terms)} entries, {len(problems)} problem(s)")
+    say("cli.glossary-checked", entries=len(glossary.terms), problems=len(problems))
     return 2 if problems else 0
 
 
@@ -301,14 +306,13 @@ def _cmd_models(args: argparse.Namespace) -> int:
     if args.models_command == "install":
         path = Path(args.package)
         pkg = install_package(path) if path.suffix == ".argosmodel" or path.exists() else install_from_index(args.package)
-        print(f"docgen: installed {pkg.name} into {pkg.path}")
+        say("cli.model-installed", name=pkg.name, path=pkg.path)
         return 0
     pkgs = list_packages()
     for p in pkgs:
         print(f"{p.from_code} → {p.to_code}  {p.version}  {p.path}")
     if not pkgs:
-        print(f"docgen: no translation packages in {models_dir()}; install one with "
-              "`docgen models install FILE.argosmodel`")
+        say("cli.no-models", folder=models_dir())
     return 0
 
 
@@ -316,18 +320,17 @@ def _cmd_translate(args: argparse.Namespace) -> int:
     from docgen.translate import default_translator
 
     if args.source == args.target:
-        raise DocgenError(Problem(args.file, "--to", "source and target language are the same"))
+        raise DocgenError(Problem(args.file, "--to", msg("cli.source-target-language-are")))
     translator = default_translator(args.source, args.target, beam_size=args.beam)
     if translator is None:
-        raise DocgenError(Problem(args.file, "", f"no translation package for {args.source} → {args.target} "
-                                  f"(direct or through en); install one with `docgen models install FILE.argosmodel`"))
+        raise DocgenError(Problem(args.file, "", msg("cli.no-translation-package-direct", source=args.source, target=args.target)))
     if args.file == "-":
         text = sys.stdin.read()
     else:
         try:
             text = Path(args.file).read_text(encoding="utf-8")
         except (OSError, UnicodeDecodeError) as e:
-            raise DocgenError(Problem(args.file, "", f"cannot read: {type(e).__name__}")) from None
+            raise DocgenError(Problem(args.file, "", msg("cli.cannot-read", error=type(e).__name__))) from None
     lines = text.splitlines()
     todo = [ln for ln in lines if ln.strip()]
     results = iter(translator.translate_segments(todo, args.source, args.target))
@@ -338,7 +341,7 @@ def _cmd_translate(args: argparse.Namespace) -> int:
         r = next(results)
         print(r.text)
         for problem in r.problems:
-            print(f"docgen: warning: {problem}", file=sys.stderr)
+            print(f"docgen: warning: {render(problem)}", file=sys.stderr)
     return 0
 
 
@@ -348,16 +351,16 @@ _COLOURS = {"error": "\033[31m", "warning": "\033[33m", "info": "\033[36m"}
 def _cmd_check(args: argparse.Namespace) -> int:
     import json
 
-    from docgen.checkfile import check_file
+    from docgen.pipeline.check import check_file
 
     if args.source and not args.source_lang:
-        raise DocgenError(Problem(str(args.source), "--source-lang", "say which language the source is in"))
+        raise DocgenError(Problem(str(args.source), "--source-lang", msg("cli.say-which-language-source")))
     asked = replied = None
     if args.asked_at or args.replied_at:
         from docgen.reply.compose import answer_times
 
         if not args.buyer:
-            raise DocgenError(Problem(str(args.file), "--asked-at", "only with --buyer"))
+            raise DocgenError(Problem(str(args.file), "--asked-at", msg("cli.only-with-buyer")))
         asked, replied = answer_times(args.asked_at, args.replied_at, str(args.file))
     result = check_file(args.file, args.lang, args.source, args.source_lang, buyer=args.buyer,
                         languagetool=not args.no_languagetool, seller_lang=args.seller_lang,
@@ -366,7 +369,9 @@ def _cmd_check(args: argparse.Namespace) -> int:
         print(json.dumps({"summary": result.summary, "findings": [f.as_dict() for f in result.findings]},
                          ensure_ascii=False, indent=2))
         return 0
-    colour = sys.stdout.isatty() and "NO_COLOR" not in __import__("os").environ
+    from docgen.settings import current
+
+    colour = sys.stdout.isatty() and current().colour
     for f in result.findings:
         seg = result.letter.segments.get(f.where)
         excerpt = ""
@@ -374,9 +379,9 @@ def _cmd_check(args: argparse.Namespace) -> int:
             text = seg.text(args.lang) or ""
             excerpt = f"  …{text[max(0, f.start - 20):f.end + 20]}…"
         sev = f"{_COLOURS[f.severity]}{f.severity}\033[0m" if colour else f.severity
-        print(f"{args.file.name}:{f.where}: {sev} [{f.check}] {f.message}{excerpt}")
+        print(f"{args.file.name}:{f.where}: {sev} [{f.check}] {f.render()}{excerpt}")
     s = result.summary
-    print(f"{s['error']} error(s), {s['warning']} warning(s), {s['info']} note(s)")
+    print(render(msg("cli.check-summary", errors=s["error"], warnings=s["warning"], notes=s["info"])))
     return 0
 
 
@@ -408,7 +413,7 @@ def _cmd_reply(args: argparse.Namespace) -> int:
         print(say("header_seller", req.lang))
         sys.stdout.write(reply.seller_text)
     for f in reply.findings:
-        print(f"docgen: {f.severity} [{f.check}] {f.message}", file=sys.stderr)
+        print(f"docgen: {f.severity} [{f.check}] {f.render()}", file=sys.stderr)
     s = reply.summary
     print("docgen: " + say("checked", req.lang, errors=s["error"], warnings=s["warning"],
                            rules="glossary/buyer-rules.yaml"), file=sys.stderr)
@@ -417,32 +422,28 @@ def _cmd_reply(args: argparse.Namespace) -> int:
 
 def _cmd_review(args: argparse.Namespace) -> int:
     if args.review_command == "export":
-        from docgen.glossary import load_glossary
-        from docgen.review import REVIEW_DOCX, REVIEW_XLF, load_letter_state, write_review_docx, write_review_xliff
+        from docgen.pipeline.review import export_review
 
-        state = load_letter_state(args.outdir)
-        write_review_xliff(state, load_glossary(), args.outdir / REVIEW_XLF)
-        write_review_docx(state, load_glossary(), args.outdir / REVIEW_DOCX)
-        print(f"docgen: wrote {args.outdir / REVIEW_XLF} and {args.outdir / REVIEW_DOCX}")
+        first, second = export_review(args.outdir)
+        say("cli.wrote-two", first=first, second=second)
         return 0
     if args.review_command == "import":
-        from docgen.review.importer import import_review
+        from docgen.pipeline.review import import_review
 
         result, record = import_review(args.file, args.reviewer, args.native_language, args.outdir)
-        print(f"docgen: review by {record.reviewer} merged: {len(record.changed)} sentence(s) changed; "
-              f"letter SHA-256 {record.letter_sha256}")
+        say("cli.review-merged", reviewer=record.reviewer, changed=len(record.changed), sha=record.letter_sha256)
         _report(result)
         return 0
     from docgen.review.tm import export_tmx, import_tmx
 
     if args.review_command == "tm-export":
         n = export_tmx(args.output)
-        print(f"docgen: wrote {n} reviewed sentence(s) to {args.output}")
+        say("cli.tm-exported", count=n, path=args.output)
         return 0
     if not args.file.is_file():
-        raise DocgenError(Problem(str(args.file), "", "file not found"))
+        raise DocgenError(Problem(str(args.file), "", msg("cli.file-not-found")))
     n = import_tmx(args.file)
-    print(f"docgen: loaded {n} translation(s) into the translation memory")
+    say("cli.tm-imported", count=n)
     return 0
 
 
@@ -450,7 +451,7 @@ def _cmd_lt(args: argparse.Namespace) -> int:
     from docgen.qa import languagetool as lt
 
     st = {"start": lt.start, "stop": lt.stop, "status": lt.status}[args.action]()
-    print(f"docgen: LanguageTool {lt.lt_version()}: {st.message}")
+    say("cli.lt-status", version=lt.lt_version(), status=st.message)
     return 0 if st.running or args.action == "stop" else 1
 
 
@@ -493,27 +494,25 @@ def _parse(argv: list[str]) -> argparse.Namespace:
 
 
 def main(argv: list[str] | None = None) -> int:
-    import os
+    from docgen.settings import current
 
     argv = sys.argv[1:] if argv is None else list(argv)
-    i18n.set_language(i18n.resolve_language(_ui_flag(argv), os.environ))
+    flag = _ui_flag(argv)  # --ui, else the settings (DOCGEN_UI, then the locale)
+    i18n.set_language(i18n.resolve_language(flag, {}) if flag else current().ui_language)
     args = _parse(_without_ui(argv))
     try:
         return COMMANDS[args.command](args)
     except DocgenError as e:
         for problem in e.problems:
-            print(f"docgen: error: {problem}", file=sys.stderr)
+            print(f"docgen: error: {problem.render()}", file=sys.stderr)
         return e.exit_code
     except KeyboardInterrupt:
-        print("docgen: interrupted; previous outputs are unchanged", file=sys.stderr)
+        say("cli.interrupted", err=True)
         return 130
     except Exception as e:  # a bug: say so plainly; DOCGEN_DEBUG=1 shows the traceback
-        import os
-
-        if os.environ.get("DOCGEN_DEBUG"):
+        if current().debug:
             raise
-        print(f"docgen: internal error ({type(e).__name__}); nothing was replaced. Run again with DOCGEN_DEBUG=1 "
-              "for details and report it.", file=sys.stderr)
+        say("cli.internal-error", err=True, error=type(e).__name__)
         return 1
 
 

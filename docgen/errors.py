@@ -1,23 +1,31 @@
-"""Errors that reach the user: each names the file, the field path and the line."""
+"""Errors that reach the user: each names the file, the field path and the line, and
+says what is wrong as a message code with parameters (`docgen.i18n.msg`), turned into
+words at the edge (`Problem.render(lang)`; `str()` gives English)."""
 from __future__ import annotations
 
 from dataclasses import dataclass
 
 
+from docgen.i18n import Coded, render
+
+
 @dataclass(frozen=True)
-class Problem:
+class Problem(Coded):
     file: str
     field: str  # dotted path such as "facts[0].evidence[1]"; "" for the whole file
-    message: str
+    message: str  # a Msg (code + params); plain text only where it comes from a library
     line: int | None = None
 
-    def __str__(self) -> str:
+    def render(self, lang: str | None = None) -> str:
         where = self.file
         if self.line is not None:
             where += f":{self.line}"
         if self.field:
             where += f": {self.field}"
-        return f"{where}: {self.message}"
+        return f"{where}: {render(self.message, lang)}"
+
+    def __str__(self) -> str:
+        return self.render("en")
 
 
 class DocgenError(Exception):
@@ -32,6 +40,13 @@ class DocgenError(Exception):
             problems = [problems]
         self.problems = list(problems)
         super().__init__("\n".join(str(p) for p in self.problems))
+
+
+class SetupError(DocgenError):
+    """A part of the installation is missing (fonts, Java …): the message says what, and
+    to run ./scripts/setup. Not bad input, and not a bug (CLI exit 1, no traceback)."""
+
+    exit_code = 1
 
 
 class NotFinalError(DocgenError):

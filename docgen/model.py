@@ -16,6 +16,8 @@ import hashlib
 from dataclasses import dataclass, field
 from typing import Literal
 
+from docgen.i18n import Coded, render
+
 # Where a segment's target text came from.
 Origin = Literal["template", "human", "glossary", "mt", "data", "untranslated"]
 Severity = Literal["error", "warning", "info"]
@@ -23,7 +25,10 @@ SEVERITIES: tuple[Severity, ...] = ("error", "warning", "info")
 
 
 @dataclass
-class Finding:
+class Finding(Coded):
+    """A check's result. `check` is the check's stable id; `message` a `Msg` (code and
+    parameters, `docgen.i18n`), rendered into words by `as_dict(lang)` and the CLI."""
+
     check: str
     severity: Severity
     where: str  # segment id, evidence id or file name
@@ -31,8 +36,11 @@ class Finding:
     start: int | None = None  # character offsets in the target text, when known
     end: int | None = None
 
-    def as_dict(self) -> dict:
-        d = {"check": self.check, "severity": self.severity, "where": self.where, "message": self.message}
+    def render(self, lang: str | None = None) -> str:
+        return render(self.message, lang)
+
+    def as_dict(self, lang: str = "en") -> dict:
+        d = {"check": self.check, "severity": self.severity, "where": self.where, "message": self.render(lang)}
         if self.start is not None:
             d["start"], d["end"] = self.start, self.end
         return d

@@ -1,20 +1,22 @@
-"""Where docgen finds its data folders (templates, glossary). Each can be moved with an
-environment variable so that an agency can keep its own edited copies."""
+"""Where docgen finds its data folders (templates, glossary), from the settings in force
+(`docgen.settings`: DOCGEN_TEMPLATES / DOCGEN_GLOSSARY move them, so that an agency can
+keep its own edited copies), and the version stamp of such a folder."""
 from __future__ import annotations
 
 import hashlib
-import os
 from pathlib import Path
 
-PROJECT_ROOT = Path(__file__).resolve().parent.parent
+from docgen.settings import PROJECT_ROOT, current
+
+__all__ = ["PROJECT_ROOT", "templates_dir", "glossary_dir", "folder_version"]
 
 
 def templates_dir() -> Path:
-    return Path(os.environ.get("DOCGEN_TEMPLATES", PROJECT_ROOT / "letter_templates"))
+    return current().templates_dir
 
 
 def glossary_dir() -> Path:
-    return Path(os.environ.get("DOCGEN_GLOSSARY", PROJECT_ROOT / "glossary"))
+    return current().glossary_dir
 
 
 def folder_version(folder: Path) -> str:
@@ -33,4 +35,4 @@ def folder_version(folder: Path) -> str:
 
 def channels_file() -> Path:
     """The channels table (`channels/channels.yaml`): where each case type is sent."""
-    return Path(os.environ.get("DOCGEN_CHANNELS", PROJECT_ROOT / "channels" / "channels.yaml"))
+    return current().channels_file

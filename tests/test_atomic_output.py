@@ -4,18 +4,17 @@ from __future__ import annotations
 import pytest
 
 from docgen import BuildOptions, DocgenError, build
-from docgen.writers import WRITERS
+from docgen.writers import WRITERS, FnWriter
 
 
 def test_interrupted_build_keeps_previous_outputs(fund_hold_case, monkeypatch):
     first = build(fund_hold_case)
     before = {p.name: p.read_bytes() for p in first.outdir.iterdir()}
 
-    def exploding(doc, path):
-        path.write_bytes(b"half")
+    def exploding(doc):
         raise KeyboardInterrupt
 
-    monkeypatch.setitem(WRITERS, "pdf", exploding)
+    monkeypatch.setitem(WRITERS, "pdf", FnWriter("pdf", ".pdf", exploding))
     with pytest.raises(KeyboardInterrupt):
         build(fund_hold_case)
     after = {p.name: p.read_bytes() for p in first.outdir.iterdir()}

@@ -6,7 +6,7 @@ import json
 
 import pytest
 
-from docgen import build
+from docgen import Session, build
 from docgen.checkfile import check_file
 from docgen.cli import main
 from docgen.qa import languagetool as lt
@@ -48,17 +48,22 @@ def test_languagetool_quiet_on_correct_russian_and_project_words(tmp_path, langu
 
 def test_second_build_rechecks_nothing(fund_hold_case, languagetool, tmp_path, monkeypatch):
     monkeypatch.setenv("DOCGEN_CACHE_DIR", str(tmp_path / "fresh-cache"))  # nothing checked before this test
-    checker = lt.grammar_checker("ru")
+    # two sessions, as two separate runs of docgen: the cache on disk is what they share
+    one, two = Session.from_env(), Session.from_env()
+    checker = one.grammar_checker("ru")
     start, start_texts = checker.requests, checker.texts_sent
-    first = build(fund_hold_case)
+    first = build(fund_hold_case, session=one)
     sent = checker.texts_sent - start_texts
     texts = {s.text("ru") for s in first.letter.segments.values() if s.text("ru") and s.origin != "data"}
     assert sent == len(texts) > 10  # each distinct sentence of the letter went to LanguageTool once
     assert checker.requests - start == 1  # … all of them in one request
     assert not [f for f in first.findings if f.check == "grammar" and f.where == "letter"]  # it was checked
     requests = checker.requests
-    second = build(fund_hold_case)
+    second = build(fund_hold_case, session=two)
+    other = two.grammar_checker("ru")
     assert checker.requests == requests and checker.texts_sent == start_texts + sent  # all from the cache
+    assert other.requests == 0 and other.texts_sent == 0
+    one.close(), two.close()
     grammar = [(f.where, f.message) for f in second.findings if f.check == "grammar"]
     assert grammar == [(f.where, f.message) for f in first.findings if f.check == "grammar"]
 

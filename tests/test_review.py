@@ -12,7 +12,7 @@ import yaml
 from docgen import BuildOptions, DocgenError, build
 from docgen.cli import main
 from docgen.review.files import Xliff12
-from docgen.review.importer import import_review
+from docgen.pipeline.review import import_review
 from tests.conftest import SAMPLES, pdf_text
 
 NEW_FACT2 = "24.10.2026 покупатель получил посылку в пункте выдачи заказов."
@@ -187,3 +187,12 @@ def test_translation_memory_round_trip(draft, tmp_path):
         assert res.text == NEW_FACT2 and res.origin == "human"
     finally:
         os.environ["DOCGEN_CACHE_DIR"] = saved
+
+
+def test_review_export_rewrites_the_files_through_the_output_table(draft, capsys):
+    xlf, rdocx = draft / "review.xlf", draft / "review.docx"
+    before = xlf.read_bytes()
+    xlf.unlink(), rdocx.unlink()
+    assert main(["review", "export", str(draft)]) == 0
+    assert xlf.read_bytes() == before and rdocx.is_file()
+    assert f"wrote {xlf} and {rdocx}" in capsys.readouterr().out

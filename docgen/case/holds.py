@@ -11,6 +11,7 @@ import yaml
 
 from docgen.errors import DocgenError, Problem
 from docgen.resources import templates_dir
+from docgen.i18n import msg
 
 HOLD_FILE = Path("fund_hold") / "hold_reasons.yaml"
 _LANGS = ("ru", "zh", "en")
@@ -51,26 +52,26 @@ def _load(path: Path, mtime: float) -> HoldTable:
     try:
         data = yaml.safe_load(path.read_text(encoding="utf-8"))
     except FileNotFoundError:
-        raise DocgenError(Problem(shown, "", "hold reasons file not found")) from None
+        raise DocgenError(Problem(shown, "", msg("case.hold-reasons-file-not"))) from None
     except yaml.YAMLError as e:
-        raise DocgenError(Problem(shown, "", f"invalid YAML: {getattr(e, 'problem', e)}")) from None
+        raise DocgenError(Problem(shown, "", msg("case.invalid-yaml-2", error=getattr(e, 'problem', e)))) from None
     problems = []
     if not isinstance(data, dict) or not isinstance(data.get("reasons"), dict):
-        raise DocgenError(Problem(shown, "reasons", "a mapping of hold codes is required"))
+        raise DocgenError(Problem(shown, "reasons", msg("case.mapping-hold-codes-required")))
     limit = data.get("max_appeal_rounds", 2)
     if not isinstance(limit, int) or limit < 1:
-        problems.append(Problem(shown, "max_appeal_rounds", "must be a whole number ≥ 1"))
+        problems.append(Problem(shown, "max_appeal_rounds", msg("case.must-be-whole-number")))
     reasons = {}
     for code, entry in data["reasons"].items():
         if not isinstance(entry, dict):
-            problems.append(Problem(shown, f"reasons.{code}", "must be a mapping"))
+            problems.append(Problem(shown, f"reasons.{code}", msg("case.must-be-mapping")))
             continue
         texts = {}
         for lang in _LANGS:
             t = entry.get(lang)
             missing = [k for k in ("name", "conclusion", "evidence") if not isinstance((t or {}).get(k), str)]
             if missing:
-                problems.append(Problem(shown, f"reasons.{code}.{lang}", f"needs {', '.join(missing)} (text)"))
+                problems.append(Problem(shown, f"reasons.{code}.{lang}", msg("case.needs-text", missing=', '.join(missing))))
                 continue
             texts[lang] = {k: t[k].strip() for k in ("name", "conclusion", "evidence")}
         required = []
@@ -79,15 +80,15 @@ def _load(path: Path, mtime: float) -> HoldTable:
                 required.append(RequiredEvidence(str(r["kind"]), re.compile(str(r["match"]), re.I)))
             except (KeyError, TypeError, re.error) as e:
                 problems.append(Problem(shown, f"reasons.{code}.required_evidence[{i}]",
-                                        f"needs kind and a valid match pattern ({type(e).__name__})"))
+                                        msg("case.needs-kind-valid-match", error=type(e).__name__)))
         reasons[str(code)] = HoldReason(str(code), texts, tuple(required))
     codes = data.get("codes") or {}
     if not isinstance(codes, dict):
-        problems.append(Problem(shown, "codes", "a mapping of hold code → reason name"))
+        problems.append(Problem(shown, "codes", msg("case.mapping-hold-code-reason")))
         codes = {}
     for code, name in codes.items():
         if name not in reasons:
-            problems.append(Problem(shown, f"codes.{code}", f"reason {name!r} is not under `reasons`"))
+            problems.append(Problem(shown, f"codes.{code}", msg("case.reason-not-under-reasons", name=name)))
     if problems:
         raise DocgenError(problems)
     return HoldTable(max_appeal_rounds=limit, reasons=reasons, codes={str(k): str(v) for k, v in codes.items()})

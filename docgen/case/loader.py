@@ -12,22 +12,12 @@ import yaml
 from pydantic import ValidationError
 
 from docgen.case.model import Case, EvidenceItem
+from docgen.case.types import case_type, type_fields
 from docgen.errors import DocgenError, Problem
+from docgen.i18n import msg
 
 MAX_CASE_BYTES = 2 * 1024 * 1024
 
-PER_TYPE_FIELDS = {  # required fields of each case type
-    "listing_takedown": ("reason",),
-    "performance_review": ("metric", "window_days"),
-    "fund_hold": (),
-    "support_request": ("topic",),
-}
-OPTIONAL_TYPE_FIELDS = {  # optional fields that only one case type accepts
-    "listing_takedown": ("takedown_kind", "reason_text"),
-    "performance_review": ("metric_name",),
-    "fund_hold": ("hold_reason",),
-    "support_request": ("topic_text", "payout_id"),
-}
 # an `other` value needs the words of the notice: (enum field, text field)
 OTHER_NEEDS_TEXT = (("reason", "reason_text"), ("metric", "metric_name"), ("topic", "topic_text"))
 
@@ -81,11 +71,12 @@ def _field_path(loc: tuple) -> str:
     return out
 
 
+# pydantic error type → message code; other errors keep pydantic's own words as `detail`
 _FRIENDLY = {
-    "missing": "required field is missing",
-    "extra_forbidden": "unknown field (check the spelling; see `docgen new` for a skeleton)",
-    "string_type": "must be text; write IDs and numbers in quotes, e.g. \"123456789\"",
-    "string_too_short": "is blank: fill it in (or delete the line if the field is optional)",
+    "missing": "case.field-missing",
+    "extra_forbidden": "case.unknown-field",
+    "string_type": "case.must-be-text",
+    "string_too_short": "case.blank",
 }
 
 
@@ -95,10 +86,11 @@ def _pydantic_problems(err: ValidationError, file: str, lines: _LineIndex) -> li
         loc = tuple(x for x in e["loc"] if not (isinstance(x, str) and x.startswith("function-")))
         # pydantic appends the union branch ("str", "date", …) to the path; drop it
         loc = tuple(x for x in loc if x not in ("str", "date", "int", "none", "literal[...]"))
-        msg = _FRIENDLY.get(e["type"], e["msg"])
-        if e["type"] == "value_error":
-            msg = msg.removeprefix("Value error, ")
-        problems.append(Problem(file=file, field=_field_path(loc), message=msg, line=lines.line(loc)))
+        if e["type"] in _FRIENDLY:
+            message = msg(_FRIENDLY[e["type"]])
+        else:
+            message = msg("case.invalid-value", detail=e["msg"].removeprefix("Value error, "))
+        problems.append(Problem(file=file, field=_field_path(loc), message=message, line=lines.line(loc)))
     return problems
 
 
@@ -115,59 +107,56 @@ def _semantic_problems(case: Case, folder: Path, file: str, lines: _LineIndex) -
     def add(loc: tuple, message: str) -> None:
         problems.append(Problem(file=file, field=_field_path(loc), message=message, line=lines.line(loc)))
 
-    for name in PER_TYPE_FIELDS[case.case_type]:
+    ct = case_type(case.case_type)
+    for name in ct.fields:
         if getattr(case, name) is None:
-            add((name,), f"required for case_type {case.case_type}")
-    own = set(PER_TYPE_FIELDS[case.case_type]) | set(OPTIONAL_TYPE_FIELDS[case.case_type])
-    every = {n for table in (PER_TYPE_FIELDS, OPTIONAL_TYPE_FIELDS) for ns in table.values() for n in ns}
-    for name in sorted(every - own):
+            add((name,), msg("case.required-case-type", case_type=case.case_type))
+    own = set(ct.fields) | set(ct.optional)
+    for name in sorted(type_fields() - own):
         if getattr(case, name) is not None:
-            add((name,), f"does not apply to case_type {case.case_type}; remove it")
+            add((name,), msg("case.does-not-apply-case", case_type=case.case_type))
     for enum_field, text_field in OTHER_NEEDS_TEXT:
         if getattr(case, enum_field) == "other" and not getattr(case, text_field):
-            add((text_field,), f"{enum_field}: other needs {text_field}: write it as the notice shows it")
-    if not case.items and case.case_type != "support_request":
-        add(("items",), f"at least one item (order or sku) is required for case_type {case.case_type}")
+            add((text_field,), msg("case.other-needs-write-it", enum_field=enum_field, text_field=text_field))
+    if not case.items and not ct.items_optional:
+        add(("items",), msg("case.at-least-one-item", case_type=case.case_type))
     if case.hold_reason is not None:
         from docgen.case.holds import HOLD_FILE, hold_table
 
         table = hold_table()
         if table.lookup(case.hold_reason) is None:
-            add(("hold_reason",), f"unknown hold reason {case.hold_reason!r}; known: {', '.join(table.known()) or 'none'} "
-                f"(add it to letter_templates/{HOLD_FILE.as_posix()})")
+            add(("hold_reason",), msg("case.unknown-hold-reason-known", hold_reason=case.hold_reason, known=', '.join(table.known()) or 'none', file=HOLD_FILE.as_posix()))
 
-    if case.case_type == "fund_hold":
+    if ct.one_order:
         orders = [it for it in case.items if it.order]
         if len(case.items) != 1 or len(orders) != 1:
-            add(("items",), "a fund_hold letter covers exactly one order (one `order` in one item): "
-                "Ozon rejects held orders batched into one request, write one case per order")
+            add(("items",), msg("case.fund-hold-letter-covers", case_type=case.case_type))
 
     seen: dict[str, int] = {}
     for i, ev in enumerate(case.evidence):
         if ev.id in seen:
-            add(("evidence", i, "id"), f"evidence id {ev.id!r} is used twice (first at evidence[{seen[ev.id]}])")
+            add(("evidence", i, "id"), msg("case.evidence-id-used-twice", id=ev.id, first=seen[ev.id]))
         seen.setdefault(ev.id, i)
         if not _inside(folder, ev.file):
-            add(("evidence", i, "file"), "path leaves the case folder; use a path relative to the case file, "
-                "inside its folder")
+            add(("evidence", i, "file"), msg("case.path-leaves-case-folder-2"))
             continue
         path = (folder / ev.file).resolve()
         if not path.exists():
-            add(("evidence", i, "file"), f"file not found: {ev.file}")
+            add(("evidence", i, "file"), msg("case.file-not-found", file_name=ev.file))
         elif not path.is_file():
-            add(("evidence", i, "file"), f"not a regular file: {ev.file}")
+            add(("evidence", i, "file"), msg("case.not-regular-file", file_name=ev.file))
 
     for i, fact in enumerate(case.facts):
         for j, ref in enumerate(fact.evidence):
             if ref not in seen:
-                add(("facts", i, "evidence", j), f"evidence id {ref!r} is not in the evidence list")
+                add(("facts", i, "evidence", j), msg("case.evidence-id-not-evidence", ref=ref))
 
     # previous_manifest may point anywhere (e.g. ../round1/out/manifest.json): it is only read, never bundled
     if case.previous_manifest is not None:
         prev = Path(case.previous_manifest)
         prev = prev if prev.is_absolute() else folder / prev
         if not prev.is_file():
-            add(("previous_manifest",), f"file not found: {case.previous_manifest}")
+            add(("previous_manifest",), msg("case.file-not-found", file_name=case.previous_manifest))
     return problems
 
 
@@ -175,16 +164,16 @@ def load_case(path: str | Path) -> CaseFile:
     path = Path(path)
     shown = str(path)
     if not path.exists():
-        raise DocgenError(Problem(shown, "", "case file not found"))
+        raise DocgenError(Problem(shown, "", msg("case.case-file-not-found")))
     if not path.is_file():
-        raise DocgenError(Problem(shown, "", "not a file"))
+        raise DocgenError(Problem(shown, "", msg("case.not-file")))
     raw = path.read_bytes()
     if len(raw) > MAX_CASE_BYTES:
-        raise DocgenError(Problem(shown, "", f"case file is larger than {MAX_CASE_BYTES // 1024} KiB"))
+        raise DocgenError(Problem(shown, "", msg("case.case-file-larger-than", max_case_bytes=MAX_CASE_BYTES // 1024)))
     try:
         text = raw.decode("utf-8-sig")
     except UnicodeDecodeError as e:
-        raise DocgenError(Problem(shown, "", f"not UTF-8 text (byte {e.start}); save the file as UTF-8")) from None
+        raise DocgenError(Problem(shown, "", msg("case.not-utf-text-byte", start=e.start))) from None
     try:
         root = yaml.compose(text, Loader=yaml.SafeLoader)
         data = yaml.safe_load(text)
@@ -192,10 +181,10 @@ def load_case(path: str | Path) -> CaseFile:
         mark = getattr(e, "problem_mark", None)
         line = mark.line + 1 if mark is not None else None
         detail = getattr(e, "problem", None) or str(e)
-        raise DocgenError(Problem(shown, "", f"invalid YAML: {detail}", line)) from None
+        raise DocgenError(Problem(shown, "", msg("case.invalid-yaml", detail=detail), line)) from None
     lines = _LineIndex(root)
     if not isinstance(data, dict):
-        raise DocgenError(Problem(shown, "", "the case file must be a YAML mapping of fields (see `docgen new`)", 1))
+        raise DocgenError(Problem(shown, "", msg("case.case-file-must-be"), 1))
     try:
         case = Case.model_validate(data)
     except ValidationError as e:

@@ -139,7 +139,7 @@ class EvidenceRulesConfig(_Strict):
 
 
 class Case(_Strict):
-    case_type: Literal["listing_takedown", "performance_review", "fund_hold", "support_request"]
+    case_type: Annotated[str, Strict()]  # a name in the CASE_TYPE_TABLE (docgen/case/types.py)
     language: Literal["zh", "en"]
     target: Literal["ru", "en"] = "ru"
     letter_date: dt.date | None = None  # date printed on the letter; default: today
@@ -168,6 +168,15 @@ class Case(_Strict):
     topic_text: OptText = None  # the topic in the seller's words (required for topic: other)
     reason_text: OptText = None  # the reason as the notice gives it (required for reason: other)
     payout_id: Id | None = None  # support_request: the payout asked about
+
+    @field_validator("case_type")
+    @classmethod
+    def _known_case_type(cls, v: str) -> str:
+        from docgen.case.types import CASE_TYPE_TABLE
+
+        if v not in CASE_TYPE_TABLE:
+            raise ValueError(f"Input should be {', '.join(repr(n) for n in CASE_TYPE_TABLE)}")
+        return v
 
     # where human translations live, by target language
     def fact_translation(self, fact: Fact) -> str | None:

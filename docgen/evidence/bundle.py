@@ -17,6 +17,7 @@ from functools import lru_cache
 from pathlib import Path
 
 from docgen.evidence.index import EvidenceEntry
+from docgen.i18n import msg
 
 A4 = (595.2756, 841.8898)
 MM = 72 / 25.4
@@ -290,7 +291,7 @@ def _groups(units: list[_Unit], budget: int) -> list[list[_Unit]]:
     return groups
 
 
-def write_bundle(out: Path, cover_pdf: Path, entries: list[EvidenceEntry], labels: BundleLabels,
+def write_bundle(out: Path, cover_pdf: Path | bytes, entries: list[EvidenceEntry], labels: BundleLabels,
                  reasons: dict[str, str] | None = None, masks: dict | None = None,
                  max_bytes: int | None = None) -> BundleResult:
     """Writes the bundle; files that cannot be included get a page saying why (`reasons`
@@ -306,7 +307,7 @@ def write_bundle(out: Path, cover_pdf: Path, entries: list[EvidenceEntry], label
     reasons = reasons or {}
     masks = masks or {}
     counts = [e.facts.pages if _usable(e) else 1 for e in entries]
-    cover = PdfReader(str(cover_pdf))
+    cover = PdfReader(io.BytesIO(cover_pdf) if isinstance(cover_pdf, bytes) else str(cover_pdf))
     total = len(cover.pages) + sum(counts)
     parts_dir = Path(tempfile.mkdtemp(prefix=".bundle-parts-", dir=out.parent))
     try:
@@ -354,8 +355,7 @@ def write_bundle(out: Path, cover_pdf: Path, entries: list[EvidenceEntry], label
             budget = int(budget * 0.8)
         for s, g, f in zip(sizes, groups, files):
             if s > max_bytes:
-                problems.append(f"{f.name}: bundle page {g[0].first + 1} alone is {s / 1048576:.1f} MB, over the "
-                                f"{max_bytes / 1048576:g} MB limit")
+                problems.append(msg("evidence.bundle-page-alone-mb", name=f.name, first=g[0].first + 1, size=s / 1048576, max_bytes=max_bytes / 1048576))
         return BundleResult(files, total, problems)
     finally:
         shutil.rmtree(parts_dir, ignore_errors=True)

@@ -24,6 +24,7 @@ from functools import lru_cache
 from pathlib import Path
 
 from docgen.evidence.pii import pii_spans
+from docgen.settings import child_env
 
 RASTER_DPI = 150  # a masked PDF page is rasterised at this resolution (Ozon: legible at ≥ 150 dpi)
 PAD = 0.25  # boxes grow by this fraction of the line height on every side
@@ -143,7 +144,7 @@ def ocr_lines(image_path: Path, langs: str) -> list[list[Word]]:
             small.save(tmp)
             src = tmp
     try:
-        env = {**os.environ, "OMP_THREAD_LIMIT": "1"}  # frugal: one core per OCR
+        env = child_env(OMP_THREAD_LIMIT="1")  # frugal: one core per OCR
         out = subprocess.run(["tesseract", str(src), "-", "-l", langs, "tsv"], capture_output=True, env=env,
                              timeout=600)
     finally:

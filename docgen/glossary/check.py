@@ -2,6 +2,7 @@
 from __future__ import annotations
 
 from docgen.glossary.model import GENDERS, LANGS, POS, STATUSES, Term
+from docgen.i18n import msg
 
 
 def check_glossary(terms: list[Term]) -> list[str]:
@@ -11,29 +12,28 @@ def check_glossary(terms: list[Term]) -> list[str]:
     for t in terms:
         where = t.id or t.ru or "?"
         if not t.id:
-            problems.append(f"{where}: no id")
+            problems.append(msg("glossary.no-id", where=where))
         elif t.id in ids:
-            problems.append(f"{where}: id used twice")
+            problems.append(msg("glossary.id-used-twice", where=where))
         ids.add(t.id)
         for lang in LANGS:
             if not t.text(lang).strip():
-                problems.append(f"{where}: no {lang} form")
+                problems.append(msg("glossary.no-form", where=where, lang=lang))
         if t.pos not in POS:
-            problems.append(f"{where}: part of speech {t.pos!r} is not one of {', '.join(POS)}")
+            problems.append(msg("glossary.part-speech-not-one", where=where, pos=t.pos, allowed=', '.join(POS)))
         if t.gender is not None and t.gender not in GENDERS:
-            problems.append(f"{where}: gender {t.gender!r} is not one of {', '.join(GENDERS)}")
+            problems.append(msg("glossary.gender-not-one", where=where, gender=t.gender, genders=', '.join(GENDERS)))
         if t.pos == "noun" and t.gender is None:
-            problems.append(f"{where}: a Russian noun needs its gender (m, f, n or pl)")
+            problems.append(msg("glossary.russian-noun-needs-its", where=where))
         if t.status not in STATUSES:
-            problems.append(f"{where}: status {t.status!r} is not one of {', '.join(STATUSES)}")
+            problems.append(msg("glossary.status-not-one", where=where, status=t.status, statuses=', '.join(STATUSES)))
         if t.status == "forbidden" and not t.note:
-            problems.append(f"{where}: a forbidden term needs a note saying what to use instead")
+            problems.append(msg("glossary.forbidden-term-needs-note", where=where))
         if t.status != "forbidden":
             for lang in ("zh", "en"):
                 key = (lang, t.text(lang).casefold())
                 other = preferred_by_source.get(key)
                 if other and other != t.ru:
-                    problems.append(f"{where}: {lang} {t.text(lang)!r} already maps to {other!r}; "
-                                    "one source term must have one preferred Russian term")
+                    problems.append(msg("glossary.already-maps-one-source", where=where, lang=lang, text=t.text(lang), other=other))
                 preferred_by_source.setdefault(key, t.ru)
     return problems

@@ -16,6 +16,7 @@ from translate.storage.tbx import tbxfile
 from docgen.errors import DocgenError, Problem
 from docgen.glossary.model import Glossary, Term
 from docgen.resources import folder_version, glossary_dir
+from docgen.i18n import msg
 
 GENDER_TBX = {"m": "masculine", "f": "feminine", "n": "neuter", "pl": "otherGender"}
 STATUS_TBX = {"preferred": "preferredTerm-admn-sts", "forbidden": "deprecatedTerm-admn-sts",
@@ -67,7 +68,7 @@ def read_tbx(path: Path) -> list[Term]:
     try:
         store = tbxfile(io.BytesIO(path.read_bytes()), sourcelanguage="ru")
     except (OSError, etree.XMLSyntaxError) as e:
-        raise DocgenError(Problem(str(path), "", f"cannot read the TBX file: {e}")) from None
+        raise DocgenError(Problem(str(path), "", msg("glossary.cannot-read-tbx-file", error=e))) from None
     inv_gender = {v: k for k, v in GENDER_TBX.items()}
     terms = []
     for unit in store.units:

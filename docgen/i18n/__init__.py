@@ -108,3 +108,74 @@ def ngettext(singular: str, plural: str, n: int, lang: str | None = None) -> str
 
 
 _ = gettext
+
+
+# ---- messages as codes ------------------------------------------------------------------
+# Every message docgen shows (a Problem, a check's Finding, a CLI line) is a code plus
+# named parameters, turned into words only at the edge. `catalog.MESSAGES` maps each code
+# to its English text (the msgid, marked with N_); the .po catalogs above translate it.
+
+
+class Msg(str):
+    """A message: its English text (so code that treats it as text keeps working), with
+    the code and parameters it was made from, so the edge can render it in another
+    language (`render(message, lang)`)."""
+
+    code: str
+    params: Mapping
+
+    def __new__(cls, code: str, params: Mapping | None = None) -> "Msg":
+        params = dict(params or {})
+        obj = super().__new__(cls, _format(_english(code), params))
+        obj.code = code
+        obj.params = params
+        return obj
+
+    def __reduce__(self):  # pickles as (code, params): a batch worker's messages reach the parent intact
+        return (Msg, (self.code, self.params))
+
+    def render(self, lang: str | None = None) -> str:
+        return render(self, lang)
+
+
+class Coded:
+    """For what carries a `message` (a Problem, a Finding): the message's code and
+    parameters; plain text (from a library) has the code "text"."""
+
+    message: str
+
+    @property
+    def code(self) -> str:
+        return self.message.code if isinstance(self.message, Msg) else "text"
+
+    @property
+    def params(self) -> Mapping:
+        return self.message.params if isinstance(self.message, Msg) else {"text": str(self.message)}
+
+
+def msg(code: str, **params) -> Msg:
+    return Msg(code, params)
+
+
+def _english(code: str) -> str:
+    from docgen.i18n.catalog import MESSAGES
+
+    return MESSAGES.get(code, code)  # not in the catalog: the code is the text (tests keep it complete)
+
+
+def _format(template: str, params: Mapping) -> str:
+    try:
+        return template.format(**params)
+    except (KeyError, IndexError, ValueError):
+        return template  # a translation with a broken placeholder must never crash a build
+
+
+def render(message: str, lang: str | None = None) -> str:
+    """`message` in `lang` (default: the current UI language). Plain strings pass through."""
+    if not isinstance(message, Msg):
+        return str(message)
+    lang = lang or current_language()
+    if lang == DEFAULT:
+        return str(message)
+    params = {k: render(v, lang) if isinstance(v, Msg) else v for k, v in message.params.items()}
+    return _format(gettext(_english(message.code), lang), params)

@@ -18,8 +18,9 @@ from docgen.errors import DocgenError, Problem
 from docgen.glossary import Glossary, load_glossary
 from docgen.glossary.model import Term
 from docgen.resources import glossary_dir
+from docgen.i18n import msg
 
-CASE_TYPES = ("listing_takedown", "performance_review", "fund_hold", "support_request")
+from docgen.case.types import CASE_TYPES  # noqa: E402  (the case-type table)
 LANGS = ("ru", "en", "zh")
 _WORD = re.compile(r"[0-9A-Za-zА-Яа-яЁё]+(?:[-'][0-9A-Za-zА-Яа-яЁё]+)*")
 _CJK = re.compile(r"[\u3400-\u9fff]")
@@ -107,7 +108,7 @@ def _problem(path: Path, where: str, message: str) -> DocgenError:
 
 def _texts(path: Path, where: str, value, kind=str) -> dict:
     if not isinstance(value, dict) or not all(isinstance(value.get(lang), kind) for lang in ("zh", "en")):
-        raise _problem(path, where, "needs a zh and an en entry")
+        raise _problem(path, where, msg("notice.needs-zh-en-entry"))
     return value
 
 
@@ -116,16 +117,16 @@ def _load(path: Path, mtime: float) -> NoticeRules:
     try:
         data = yaml.safe_load(path.read_text(encoding="utf-8"))
     except (OSError, UnicodeDecodeError) as e:
-        raise _problem(path, "", f"cannot read ({type(e).__name__})") from None
+        raise _problem(path, "", msg("notice.cannot-read", error=type(e).__name__)) from None
     except yaml.YAMLError as e:
         line = getattr(getattr(e, "problem_mark", None), "line", None)
-        raise DocgenError(Problem(str(path), "", "not valid YAML", None if line is None else line + 1)) from None
+        raise DocgenError(Problem(str(path), "", msg("notice.not-valid-yaml"), None if line is None else line + 1)) from None
     if not isinstance(data, dict) or not isinstance(data.get("case_types"), dict):
-        raise _problem(path, "case_types", "missing")
+        raise _problem(path, "case_types", msg("notice.missing"))
     infos = {}
     for ct, info in data["case_types"].items():
         if ct not in CASE_TYPES or not isinstance(info, dict):
-            raise _problem(path, f"case_types.{ct}", f"unknown case type; one of {', '.join(CASE_TYPES)}")
+            raise _problem(path, f"case_types.{ct}", msg("notice.unknown-case-type-one", case_types=', '.join(CASE_TYPES)))
         infos[ct] = CaseTypeInfo(
             name=_texts(path, f"case_types.{ct}.name", info.get("name")),
             meaning=_texts(path, f"case_types.{ct}.meaning", info.get("meaning")),
@@ -135,22 +136,22 @@ def _load(path: Path, mtime: float) -> NoticeRules:
     for i, s in enumerate(data.get("signals") or []):
         where = f"signals[{i}]"
         if not isinstance(s, dict) or s.get("case_type") not in infos:
-            raise _problem(path, f"{where}.case_type", "must name one of the case_types above")
+            raise _problem(path, f"{where}.case_type", msg("notice.must-name-one-case"))
         phrases = []
         for lang, items in (s.get("phrases") or {}).items():
             if lang not in LANGS or not isinstance(items, list):
-                raise _problem(path, f"{where}.phrases.{lang}", "a list of phrases per language (ru, en, zh)")
+                raise _problem(path, f"{where}.phrases.{lang}", msg("notice.list-phrases-per-language"))
             phrases += [_phrase(lang, str(p)) for p in items if str(p).strip()]
         try:
             codes = tuple(re.compile(c, re.IGNORECASE) for c in s.get("codes") or [])
         except re.error as e:
-            raise _problem(path, f"{where}.codes", f"not a valid pattern ({e})") from None
+            raise _problem(path, f"{where}.codes", msg("notice.not-valid-pattern", error=e)) from None
         sets = s.get("set") or {}
         if not isinstance(sets, dict):
-            raise _problem(path, f"{where}.set", "field: value pairs")
+            raise _problem(path, f"{where}.set", msg("notice.field-value-pairs"))
         weight = s.get("weight", 3 if codes and not phrases else 1)
         if not isinstance(weight, (int, float)) or weight <= 0:
-            raise _problem(path, f"{where}.weight", "a positive number")
+            raise _problem(path, f"{where}.weight", msg("notice.positive-number"))
         signals.append(Signal(s["case_type"], float(weight), tuple(phrases), codes,
                               tuple((str(k), str(v)) for k, v in sets.items()), bool(s.get("notice_code", True))))
     values = data.get("field_values") or {}
@@ -163,7 +164,7 @@ def _load(path: Path, mtime: float) -> NoticeRules:
 def load_notice_rules(path: Path | None = None) -> NoticeRules:
     path = (path or glossary_dir() / "notices.yaml").resolve()
     if not path.is_file():
-        raise _problem(path, "", "notice rules not found (glossary/notices.yaml)")
+        raise _problem(path, "", msg("notice.notice-rules-not-found"))
     return _load(path, path.stat().st_mtime)
 
 

@@ -9,6 +9,7 @@ from html.parser import HTMLParser
 from pathlib import Path
 
 from docgen.errors import DocgenError, Problem
+from docgen.i18n import msg
 
 MAX_BYTES = 2 * 1024 * 1024  # a notice is a page of text; anything larger is not one
 _CONTROL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f\u200b-\u200f\u202a-\u202e\u2066-\u2069\ufeff]")
@@ -50,10 +51,10 @@ def _decode(data: bytes, shown: str) -> str:
     try:  # Russian mail and Windows notepad files are often Windows-1251
         text = data.decode("cp1251")
     except UnicodeDecodeError:
-        raise DocgenError(Problem(shown, "", "not a text file (save the notice as UTF-8 text)")) from None
+        raise DocgenError(Problem(shown, "", msg("notice.not-text-file-save"))) from None
     if re.search(r"[А-Яа-я]{3}", text):
         return text
-    raise DocgenError(Problem(shown, "", "not UTF-8 text (save the notice as UTF-8 text)"))
+    raise DocgenError(Problem(shown, "", msg("notice.not-utf-text-save")))
 
 
 def _email_text(data: bytes) -> str:
@@ -82,14 +83,14 @@ def read_notice(source: str | Path, stdin_text: str | None = None) -> str:
         shown = str(path)
         try:
             if path.stat().st_size > MAX_BYTES:
-                raise DocgenError(Problem(shown, "", f"larger than {MAX_BYTES // (1024 * 1024)} MB: not a notice"))
+                raise DocgenError(Problem(shown, "", msg("notice.larger-than-mb-not", max_bytes=MAX_BYTES // (1024 * 1024))))
             data = path.read_bytes()
         except FileNotFoundError:
-            raise DocgenError(Problem(shown, "", "file not found")) from None
+            raise DocgenError(Problem(shown, "", msg("notice.file-not-found"))) from None
         except IsADirectoryError:
-            raise DocgenError(Problem(shown, "", "is a folder, not a notice file")) from None
+            raise DocgenError(Problem(shown, "", msg("notice.folder-not-notice-file"))) from None
         except OSError as e:
-            raise DocgenError(Problem(shown, "", f"cannot read ({e.strerror or type(e).__name__})")) from None
+            raise DocgenError(Problem(shown, "", msg("notice.cannot-read-2", reason=e.strerror or type(e).__name__))) from None
         if path.suffix.lower() == ".eml" or re.match(rb"(?i)(from|received|return-path|subject|mime-version):", data):
             text = _email_text(data)
         else:
@@ -98,5 +99,5 @@ def read_notice(source: str | Path, stdin_text: str | None = None) -> str:
                 text = _html_text(text)
     text = clean(text)
     if not text:
-        raise DocgenError(Problem(shown, "", "the notice is empty: paste the notice text into the file"))
+        raise DocgenError(Problem(shown, "", msg("notice.notice-empty-paste-notice")))
     return text

@@ -9,6 +9,7 @@ from pathlib import Path
 from docgen.errors import DocgenError, Problem
 from docgen.notice.classify import NoticeReading, NoticeRules
 from docgen.resources import templates_dir
+from docgen.i18n import msg
 
 SELLER_LANGS = ("zh", "en")
 
@@ -61,10 +62,10 @@ def report_context(reading: NoticeReading, rules: NoticeRules, lang: str, notice
 def render_report(reading: NoticeReading, rules: NoticeRules, lang: str, notice_file: str,
                   translation: list[str] | None = None) -> str:
     if lang not in SELLER_LANGS:
-        raise DocgenError(Problem("", "--lang", f"explanations are written in {' or '.join(SELLER_LANGS)}"))
+        raise DocgenError(Problem("", "--lang", msg("notice.explanations-are-written", seller_langs=' or '.join(SELLER_LANGS))))
     path = templates_dir() / "explain" / f"{lang}.j2"
     if not path.is_file():
-        raise DocgenError(Problem(str(path), "", "template missing (letter_templates/explain/)"))
+        raise DocgenError(Problem(str(path), "", msg("notice.template-missing-letter-templates")))
     ctx = report_context(reading, rules, lang, notice_file, translation)
     return _template(path, path.stat().st_mtime).render(**ctx)
 

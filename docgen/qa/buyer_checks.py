@@ -9,7 +9,7 @@ from docgen.model import Finding
 from docgen.reply.rules import find, load_rules
 
 if TYPE_CHECKING:
-    from docgen.qa.registry import QAContext
+    from docgen.qa.base import QAContext
 
 
 def _lang(ctx: QAContext) -> str:

@@ -8,7 +8,7 @@ import warnings
 from pathlib import Path
 from typing import Iterator
 
-from docgen.qa.registry import QAContext
+from docgen.qa.base import QAContext
 
 ACCEPTED_KINDS = {"pdf", "jpeg", "png"}
 _EXTENSIONS = {"pdf": {".pdf"}, "jpeg": {".jpg", ".jpeg"}, "png": {".png"}}
@@ -26,25 +26,24 @@ def evidence_type(ctx: QAContext) -> Iterator[tuple]:
             continue  # evidence-readable reports it
         if kind not in ctx.rules.accepted_types:
             accepted = ", ".join(k.upper() for k in ctx.rules.accepted_types)
-            yield _where(e), f"{e.name}: content is {kind.upper()}, not {accepted}; convert it to PDF"
+            yield _where(e), msg("qa.content-not-convert-it", name=e.name, kind=kind.upper(), accepted=accepted)
         elif Path(e.file).suffix.lower() not in _EXTENSIONS[kind]:
-            yield _where(e), f"{e.name}: the extension does not match the content ({kind.upper()})"
+            yield _where(e), msg("qa.extension-does-not-match", name=e.name, kind=kind.upper())
 
 
 def evidence_readable(ctx: QAContext) -> Iterator[tuple]:
     for e in ctx.entries:
         if e.facts.kind == "empty":
-            yield _where(e), f"{e.name}: file is empty (0 bytes)"
+            yield _where(e), msg("qa.file-empty-bytes", name=e.name)
         elif e.facts.problem:
-            yield _where(e), f"{e.name}: {e.facts.problem}"
+            yield _where(e), msg("qa.evidence-unreadable", name=e.name, problem=e.facts.problem)
 
 
 def evidence_size(ctx: QAContext) -> Iterator[tuple]:
     limit = ctx.rules.max_bytes
     for e in ctx.entries:
         if e.facts.size > limit and e.facts.kind not in IMAGE_KINDS:
-            yield _where(e), (f"{e.name}: {e.facts.size / 1048576:.1f} MB is over the {limit / 1048576:g} MB "
-                              "limit for one file")
+            yield _where(e), (msg("qa.mb-over-mb-limit", name=e.name, size=e.facts.size / 1048576, limit=limit / 1048576))
 
 
 IMAGE_KINDS = ("jpeg", "png")  # over the limit, these are recompressed in the bundle
@@ -54,8 +53,7 @@ def evidence_recompressed(ctx: QAContext) -> Iterator[tuple]:
     limit = ctx.rules.max_bytes
     for e in ctx.entries:
         if e.facts.size > limit and e.facts.kind in IMAGE_KINDS and not e.facts.problem:
-            yield _where(e), (f"{e.name}: {e.facts.size / 1048576:.1f} MB is over the {limit / 1048576:g} MB limit; "
-                              "recompressed in the bundle (at least 150 dpi on A4)")
+            yield _where(e), (msg("qa.image-over-limit-recompressed", name=e.name, size=e.facts.size / 1048576, limit=limit / 1048576))
 
 
 def evidence_image_size(ctx: QAContext) -> Iterator[tuple]:
@@ -63,8 +61,7 @@ def evidence_image_size(ctx: QAContext) -> Iterator[tuple]:
         if e.facts.width and e.facts.height and not e.facts.problem:
             long_side = max(e.facts.width, e.facts.height)
             if long_side < ctx.rules.min_image_px:
-                yield _where(e), (f"{e.name}: {e.facts.width}×{e.facts.height} px is too small to read "
-                                  f"(long side under {ctx.rules.min_image_px} px); attach the original")
+                yield _where(e), (msg("qa.px-too-small-read", name=e.name, width=e.facts.width, height=e.facts.height, min_image_px=ctx.rules.min_image_px))
 
 
 def evidence_duplicate(ctx: QAContext) -> Iterator[tuple]:
@@ -73,7 +70,7 @@ def evidence_duplicate(ctx: QAContext) -> Iterator[tuple]:
         if e.facts.kind == "empty":
             continue
         if e.facts.sha256 in first:
-            yield _where(e), f"{e.name}: the same file as {first[e.facts.sha256]} (identical SHA-256)"
+            yield _where(e), msg("qa.same-file-as-identical", name=e.name, first=first[e.facts.sha256])
         else:
             first[e.facts.sha256] = f"{e.id} ({e.name})"
 
@@ -84,10 +81,9 @@ def evidence_date(ctx: QAContext) -> Iterator[tuple]:
         if e.date is None:
             continue
         if e.date > ctx.today:
-            yield _where(e), f"{e.name}: dated {e.date}, after the letter ({ctx.today})"
+            yield _where(e), msg("qa.dated-after-letter", name=e.name, date=e.date, today=ctx.today)
         elif e.date < oldest:
-            yield _where(e), (f"{e.name}: dated {e.date}, older than {ctx.rules.max_age_days} days; "
-                              "Ozon expects current material")
+            yield _where(e), (msg("qa.dated-older-than-days", name=e.name, date=e.date, max_age_days=ctx.rules.max_age_days))
 
 
 NAME_PATTERN = "A<NN>_<what>_<tracking, order or SKU>.<ext>"
@@ -118,13 +114,13 @@ def evidence_name(ctx: QAContext) -> Iterator[tuple]:
             continue
         why = "has spaces or non-ASCII characters" if not re.fullmatch(r"[A-Za-z0-9._-]+", e.name) else \
             "does not follow the naming pattern"
-        yield _where(e), (f"{e.name} {why}; suggested: {suggested_name(e, key, e.descriptions.get('en'))} "
-                          f"(pattern {NAME_PATTERN}; certificates: {NAME_PATTERN_EAC})")
+        yield _where(e), (msg("qa.suggested-pattern-certificates", name=e.name, why=why, suggested_name=suggested_name(e, key, e.descriptions.get('en')), name_pattern=NAME_PATTERN, name_pattern_eac=NAME_PATTERN_EAC))
 
 
 # ---- personal data -------------------------------------------------------------------
 # Values found are never put in a message: only the kind and where.
 from docgen.evidence.pii import PII_PATTERNS as _PII, pii_kinds  # noqa: E402,F401
+from docgen.i18n import msg
 
 
 def _own_addresses(ctx: QAContext) -> frozenset[str]:
@@ -143,12 +139,12 @@ def personal_data(ctx: QAContext) -> Iterator[tuple]:
     for e in ctx.entries:
         scan = scan_entry(e, own)
         if scan is not None and scan.problem:
-            yield _where(e), f"{e.name}: {scan.problem}; buyers' personal data in it cannot be masked"
+            yield _where(e), msg("qa.buyers-personal-data-it", name=e.name, problem=scan.problem)
     if ctx.letter is not None:
         for seg in ctx.letter.seller_segments():
             kinds = pii_kinds(seg.source, own)
             if kinds:
-                yield seg.id, f"the seller's text contains {', '.join(kinds)}; remove buyers' personal data"
+                yield seg.id, msg("qa.seller-s-text-contains", kinds=', '.join(kinds))
 
 
 def personal_data_masked(ctx: QAContext) -> Iterator[tuple]:
@@ -167,7 +163,7 @@ def personal_data_masked(ctx: QAContext) -> Iterator[tuple]:
                 kinds.append(h.kind)
         for page, kinds in sorted(by_page.items()):
             where = "" if e.facts.kind != "pdf" else f", page {page}"
-            yield _where(e), f"{e.name}{where}: {', '.join(kinds)}; masked in the bundle"
+            yield _where(e), msg("qa.masked-bundle", name=e.name, where=where, kinds=', '.join(kinds))
 
 
 def active_content(ctx: QAContext) -> Iterator[tuple]:
@@ -177,11 +173,10 @@ def active_content(ctx: QAContext) -> Iterator[tuple]:
         if e.facts.kind == "pdf" and not e.facts.problem:
             kinds = found(e.path)
             if kinds:
-                yield _where(e), f"{e.name}: {', '.join(kinds)} removed in the bundle"
+                yield _where(e), msg("qa.removed-bundle", name=e.name, kinds=', '.join(kinds))
 
 
 def reappeal_evidence(ctx: QAContext) -> Iterator[tuple]:
     previous = ctx.previous_evidence or {}
     if ctx.entries and all(e.facts.sha256 in previous for e in ctx.entries):
-        yield "evidence", ("no new evidence since the previous appeal: every file is unchanged; Ozon rejects a "
-                           "repeated appeal with the same material")
+        yield "evidence", (msg("qa.no-new-evidence-since"))

@@ -9,8 +9,9 @@ from typing import Iterator
 
 import yaml
 
-from docgen.qa.registry import QAContext
+from docgen.qa.base import QAContext
 from docgen.resources import glossary_dir
+from docgen.i18n import msg
 
 # ---- grammar ---------------------------------------------------------------------------
 
@@ -20,19 +21,20 @@ def grammar(ctx: QAContext) -> Iterator[tuple]:
 
     lang = ctx.letter.target_lang
     if lang not in LT_LANG:
-        yield "letter", f"grammar not checked: docgen's LanguageTool has no {lang} module (only {', '.join(LT_LANG)})"
+        yield "letter", msg("qa.grammar-not-checked-docgen", lang=lang, lt_lang=', '.join(LT_LANG))
         return
-    checker = grammar_checker(lang, start_server=ctx.languagetool) if ctx.languagetool else None
+    get_checker = ctx.grammar_checker or grammar_checker
+    checker = get_checker(lang, ctx.languagetool) if ctx.languagetool else None
     if checker is None:
         why = status().message if ctx.languagetool else "switched off"
-        yield "letter", f"grammar not checked: LanguageTool unavailable ({why})"
+        yield "letter", msg("qa.grammar-not-checked-languagetool", why=why)
         return
     segs = [seg for seg in ctx.letter.segments.values() if seg.text(lang) and seg.origin != "data"]
     for seg, matches in zip(segs, checker.check_many([seg.text(lang) for seg in segs])):
         text = seg.text(lang)
         for m in matches:
             hint = f" (→ {', '.join(m.replacements)})" if m.replacements else ""
-            yield seg.id, f"{m.message} [{m.rule}] «{text[m.offset:m.offset + m.length]}»{hint}", \
+            yield seg.id, msg("qa.grammar-match", message=m.message, rule=m.rule, flagged=text[m.offset:m.offset + m.length], hint=hint), \
                 m.offset, m.offset + m.length
 
 
@@ -43,7 +45,7 @@ _WORD = re.compile(r"[\w-]+", re.UNICODE)
 
 @lru_cache(maxsize=65536)
 def _lemmas(word: str) -> frozenset[str]:
-    from docgen.translate.morph import _analyzer
+    from docgen.lang.morph import analyzer as _analyzer
 
     w = word.casefold()
     if not re.search(r"[а-яё]", w):
@@ -95,8 +97,7 @@ def terminology(ctx: QAContext) -> Iterator[tuple]:
             found = find_inflected(expected, target) if term.inflects and tgt == "ru" else \
                 (lambda i: (i, i + len(expected)) if i >= 0 else None)(target.casefold().find(expected.casefold()))
             if found is None:
-                yield seg.id, (f"source term «{match.term.text(src)}» ({term.en}) should be translated as "
-                               f"«{expected}» (glossary {term.id})")
+                yield seg.id, (msg("qa.source-term-should-be", text=match.term.text(src), en=term.en, expected=expected, id=term.id))
 
 
 def forbidden_terms(ctx: QAContext) -> Iterator[tuple]:
@@ -109,7 +110,7 @@ def forbidden_terms(ctx: QAContext) -> Iterator[tuple]:
         for term in forbidden:
             found = find_inflected(term.text(tgt), text)
             if found:
-                yield seg.id, f"«{text[found[0]:found[1]]}» is a forbidden term: {term.note}", found[0], found[1]
+                yield seg.id, msg("qa.forbidden-term", found=text[found[0]:found[1]], note=term.note), found[0], found[1]
 
 
 # ---- numbers ---------------------------------------------------------------------------
@@ -197,11 +198,11 @@ def number_problems(source: str, target: str) -> list[str]:
     t_dates, t_months, t_ids, t_nums = extract_numbers(target)
     t_months |= {(d.year, d.month) for d in t_dates}
     t_nums |= {_norm_number(str(x)) for d in t_dates for x in (d.day, d.month, d.year)}
-    return ([f"date {d.isoformat()} of the source is missing from the translation" for d in sorted(s_dates - t_dates)]
-            + [f"month {mo:02d}.{y} of the source is missing from the translation"
+    return ([msg("qa.date-source-missing-from", d=d.isoformat()) for d in sorted(s_dates - t_dates)]
+            + [msg("qa.month-source-missing-from", mo=mo, y=y)
                for y, mo in sorted(s_months - t_months)]
-            + [f"ID {i} of the source is missing from the translation" for i in sorted(s_ids - t_ids)]
-            + [f"number {n} of the source is missing from the translation" for n in sorted(s_nums - t_nums)])
+            + [msg("qa.id-source-missing-from", id=i) for i in sorted(s_ids - t_ids)]
+            + [msg("qa.number-source-missing-from", n=n) for n in sorted(s_nums - t_nums)])
 
 
 def numbers(ctx: QAContext) -> Iterator[tuple]:
@@ -245,13 +246,12 @@ def style(ctx: QAContext) -> Iterator[tuple]:
         for lang, text in seg.texts.items():
             for s, e, phrase in _phrase_hits("pleading", text, lang):
                 span = (s, e) if lang == letter.target_lang else ()  # offsets point into the target text
-                yield seg.id, (f"subjective or pleading wording «{phrase}»: Ozon rejects appeals built on promises; "
-                               "state the fact and cite its evidence"), *span
+                yield seg.id, (msg("qa.subjective-pleading-wording-ozon", phrase=phrase)), *span
     for block in letter.blocks:
         ids = block.segment_ids
         facts = [i for i in ids if re.fullmatch(r"fact\.\d+", i)]
         if facts and not any(i.endswith(".refs") for i in ids):
-            yield facts[0], "fact without an evidence reference: Ozon rejects claims without proof"
+            yield facts[0], msg("qa.fact-without-evidence-reference")
 
 
 # ---- attachment references ---------------------------------------------------------------
@@ -272,7 +272,7 @@ def attachment_refs(ctx: QAContext) -> Iterator[tuple]:
             nums = {int(n) for n in re.findall(r"\d+", next(g for g in m.groups() if g))}
             cited |= nums
             for n in sorted(nums - numbers_in_index):
-                yield seg.id, f"Приложение {n} is referred to but is not in the evidence index", m.start(), m.end()
+                yield seg.id, msg("qa.referred-but-not-evidence", n=n), m.start(), m.end()
     for e in ctx.entries:
         if e.number not in cited:
-            yield f"evidence.{e.id}", f"Приложение {e.number} ({e.name}) is in the index but no fact refers to it"
+            yield f"evidence.{e.id}", msg("qa.index-but-no-fact", number=e.number, name=e.name)

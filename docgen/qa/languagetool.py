@@ -2,7 +2,9 @@
 
 One server per machine: started on demand (`docgen lt start`, or by `docgen build` /
 `docgen check` when the jars are there), found again through a state file, stopped
-with `docgen lt stop`. `LT_URL` points at an existing server instead. The server's jars
+with `docgen lt stop`. `LT_URL` points at an existing server instead. Starting holds a
+lock file beside the state file, so commands started together start one server and the
+others wait for it and use it. The server's jars
 come from Maven Central through scripts/fetch-languagetool; nothing is downloaded at
 run time, and the client (language-tool-python) only ever talks to this server."""
 from __future__ import annotations
@@ -16,15 +18,17 @@ import subprocess
 import time
 import urllib.error
 import urllib.request
+from contextlib import contextmanager
 from dataclasses import dataclass
 from functools import lru_cache
 from pathlib import Path
 
 from docgen.resources import PROJECT_ROOT, glossary_dir
-from docgen.translate.cache import cache_path
+from docgen.lang.profiles import languagetool_languages
+from docgen.settings import current
+from docgen.translate.cache import connect
 
 START_TIMEOUT = 90  # seconds; LanguageTool loads Russian dictionaries slowly on 2 cores
-HEAP = os.environ.get("DOCGEN_LT_HEAP", "1g")
 
 # Rules that misfire on letters: documented here, sent as disabledRules.
 DISABLED_RULES = {
@@ -38,19 +42,17 @@ DISABLED_RULES = {
     "en": ("UPPERCASE_SENTENCE_START", "WHITESPACE_RULE", "EN_QUOTES", "DASH_RULE"),
 }
 SPELLING_RULES = re.compile(r"MORFOLOGIK_RULE|HUNSPELL|SPELLING")
-LT_LANG = {"ru": "ru-RU", "en": "en-GB"}
+LT_LANG = languagetool_languages()  # from the language profiles (docgen/lang/profiles.py)
 
 
 def jars_dir() -> Path:
-    return Path(os.environ.get("DOCGEN_LT_JARS", PROJECT_ROOT / "vendor" / "languagetool" / "jars"))
+    return current().lt_jars
 
 
 def _state_file() -> Path:
     """Where the running server is recorded: one per user, whatever cache folder a run
     uses (DOCGEN_STATE_DIR moves it)."""
-    env = os.environ.get("DOCGEN_STATE_DIR")
-    base = Path(env) if env else Path(os.environ.get("XDG_CACHE_HOME") or Path.home() / ".cache") / "docgen"
-    return base / "languagetool.json"
+    return current().lt_state_file
 
 
 def lt_version() -> str:
@@ -104,7 +106,7 @@ def _pid_alive(pid: int | None) -> bool:
 
 
 def status() -> ServerStatus:
-    env = os.environ.get("LT_URL")
+    env = current().lt_url
     if env:
         ok = healthy(env)
         return ServerStatus(env, None, ok, True, f"LT_URL {env} {'answers' if ok else 'does not answer'}")
@@ -124,17 +126,53 @@ def _free_port() -> int:
         return s.getsockname()[1]
 
 
+@contextmanager
+def _start_lock(timeout: float):
+    """An exclusive lock on `languagetool.lock` beside the state file, held while a
+    server starts: a second command waits for the first one's server instead of starting
+    its own. The kernel drops the lock when its holder exits, so a crash frees it."""
+    import fcntl
+
+    path = _state_file().with_suffix(".lock")
+    path.parent.mkdir(parents=True, exist_ok=True)
+    with open(path, "a+") as fh:
+        deadline = time.monotonic() + timeout
+        while True:
+            try:
+                fcntl.flock(fh, fcntl.LOCK_EX | fcntl.LOCK_NB)
+                break
+            except BlockingIOError:
+                if time.monotonic() > deadline:
+                    raise TimeoutError(f"another docgen has been starting LanguageTool for {timeout:.0f} s") from None
+                time.sleep(0.2)
+        try:
+            yield
+        finally:
+            fcntl.flock(fh, fcntl.LOCK_UN)
+
+
 def start(timeout: float = START_TIMEOUT) -> ServerStatus:
     st = status()
     if st.running or st.external:
         return st
     if st.message.startswith("not installed"):
         return st
+    try:
+        with _start_lock(timeout + 10):
+            st = status()  # another command may have started it while this one waited
+            if st.running:
+                return st
+            return _start(timeout)
+    except TimeoutError as e:
+        return ServerStatus(None, None, False, False, str(e))
+
+
+def _start(timeout: float) -> ServerStatus:
     port = _free_port()
     url = f"http://127.0.0.1:{port}"
     log = _state_file().with_suffix(".log")
     log.parent.mkdir(parents=True, exist_ok=True)
-    cmd = ["java", f"-Xmx{HEAP}", "-cp", str(jars_dir() / "*"), "org.languagetool.server.HTTPServer",
+    cmd = ["java", f"-Xmx{current().lt_heap}", "-cp", str(jars_dir() / "*"), "org.languagetool.server.HTTPServer",
            "--port", str(port)]
     try:
         with open(log, "wb") as out:
@@ -154,7 +192,17 @@ def start(timeout: float = START_TIMEOUT) -> ServerStatus:
             return ServerStatus(url, proc.pid, True, False, f"started at {url} (pid {proc.pid})")
         time.sleep(0.5)
     proc.terminate()
+    proc.wait()
     return ServerStatus(None, None, False, False, f"LanguageTool did not answer within {timeout:.0f} s; see {log}")
+
+
+def _reap(pid: int) -> None:
+    """Collects the exit status of our own child (a server this process started), so it
+    does not linger as a zombie that still looks alive."""
+    try:
+        os.waitpid(pid, os.WNOHANG)
+    except ChildProcessError:
+        pass  # not our child: its parent (or init) reaps it
 
 
 def stop() -> ServerStatus:
@@ -162,10 +210,11 @@ def stop() -> ServerStatus:
     pid = st.get("pid")
     if _pid_alive(pid):
         os.killpg(pid, signal.SIGTERM)
-        for _ in range(50):
+        for _ in range(100):
+            _reap(pid)
             if not _pid_alive(pid):
                 break
-            time.sleep(0.1)
+            time.sleep(0.05)
     _state_file().unlink(missing_ok=True)
     return ServerStatus(None, None, False, False, "stopped" if pid else "was not running")
 
@@ -211,15 +260,17 @@ class GrammarChecker:
 
     @property
     def _cache(self):
-        import sqlite3
-
-        path = cache_path().parent / "qa-cache.sqlite"  # follows DOCGEN_CACHE_DIR, also in a long-lived process
+        path = current().qa_cache_file  # follows DOCGEN_CACHE_DIR, also in a long-lived process
         if self._db is None or path != self._db_path:
-            path.parent.mkdir(parents=True, exist_ok=True)
-            self._db = sqlite3.connect(str(path))
+            self._db = connect(path)
             self._db_path = path
             self._db.execute("create table if not exists grammar (key text primary key, matches text)")
         return self._db
+
+    def close(self) -> None:
+        if self._db is not None:
+            self._db.close()
+            self._db = None
 
     def _key(self, text: str) -> str:
         import hashlib
@@ -292,23 +343,26 @@ def _known(word: str, words: frozenset[str]) -> bool:
     w = word.casefold()
     if w in words:
         return True
-    from docgen.translate.morph import _analyzer
+    from docgen.lang.morph import analyzer as _analyzer
 
     return any(p.normal_form in words for p in _analyzer().parse(w))
 
 
-_checkers: dict[tuple[str, str], GrammarChecker] = {}
+_checkers: dict[tuple[str, str], GrammarChecker] = {}  # for callers without a Session
 
 
-def grammar_checker(lang: str, start_server: bool = True) -> GrammarChecker | None:
+def grammar_checker(lang: str, start_server: bool = True,
+                    checkers: dict[tuple[str, str], GrammarChecker] | None = None) -> GrammarChecker | None:
     """The checker for `lang`, starting the server if needed and possible; None when
-    LanguageTool is unavailable."""
+    LanguageTool is unavailable. `checkers` is where clients are kept (a Session's)."""
+    if checkers is None:
+        checkers = _checkers
     st = status()
     if not st.running and start_server and not st.external:
         st = start()
     if not st.running or not st.url:
         return None
     key = (st.url, lang)
-    if key not in _checkers:
-        _checkers[key] = GrammarChecker(st.url, lang)
-    return _checkers[key]
+    if key not in checkers:
+        checkers[key] = GrammarChecker(st.url, lang)
+    return checkers[key]

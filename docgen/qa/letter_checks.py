@@ -5,7 +5,8 @@ import datetime as dt
 import re
 from typing import Iterator
 
-from docgen.qa.registry import QAContext
+from docgen.qa.base import QAContext
+from docgen.i18n import msg
 
 CJK = re.compile(r"[\u3000-\u303f\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff\uff00-\uffef]+")
 
@@ -17,16 +18,16 @@ def untranslated(ctx: QAContext) -> Iterator[tuple]:
         text = seg.text(tgt)
         if text is None:
             field = _source_field(ctx, seg.id)
-            yield seg.id, f"no {tgt} translation: add `{field}_{tgt}` to the case, or install a translation package (docgen models install FILE.argosmodel)"
+            yield seg.id, msg("qa.no-translation-add-case", tgt=tgt, field_name=field)
             continue
         if seg.is_seller_text and letter.source_lang != tgt and text.strip() == seg.source.strip() \
                 and re.search(r"[^\W\d_]{3,}", text):
-            yield seg.id, "translation is identical to the source text"
+            yield seg.id, msg("qa.translation-identical-source-text")
         if tgt != "zh" and seg.origin != "data":
             m = CJK.search(text)
             if m:
                 hint = " (add seller.name_latin)" if seg.id.startswith(("header.", "signatory", "company")) else ""
-                yield seg.id, f"Chinese characters left in the {tgt} text{hint}", m.start(), m.end()
+                yield seg.id, msg("qa.chinese-characters-left-text", tgt=tgt, hint=hint), m.start(), m.end()
 
 
 def _source_field(ctx: QAContext, seg_id: str) -> str:
@@ -52,12 +53,11 @@ def metric_window(ctx: QAContext) -> Iterator[tuple]:
     start = end - dt.timedelta(days=case.window_days)
     dates = [d for x in [*case.evidence, *case.facts] for d in _dates_of(x)]
     if not dates:
-        yield "evidence", f"no dated evidence: the {case.window_days}-day window {start}…{end} cannot be shown as covered"
+        yield "evidence", msg("qa.no-dated-evidence-day", window_days=case.window_days, start=start, end=end)
         return
     lo, hi = min(dates), max(dates)
     if lo > start + dt.timedelta(days=WINDOW_SLACK_DAYS) or hi < end - dt.timedelta(days=WINDOW_SLACK_DAYS):
-        yield "evidence", (f"evidence dates {lo}…{hi} do not span the {case.window_days}-day window "
-                           f"{start}…{end} of the metric")
+        yield "evidence", (msg("qa.evidence-dates-do-not", lo=lo, hi=hi, window_days=case.window_days, start=start, end=end))
 
 
 def _dates_of(x) -> list[dt.date]:
@@ -70,11 +70,9 @@ def _dates_of(x) -> list[dt.date]:
 def reappeal(ctx: QAContext) -> Iterator[tuple]:
     case = ctx.case_file.case
     if case.appeal_round >= 2 and not case.previous_manifest:
-        yield "appeal_round", ("repeated appeal: set previous_manifest to the earlier manifest.json so docgen can "
-                               "check that the evidence is new; resubmitting unchanged material is rejected")
+        yield "appeal_round", (msg("qa.repeated-appeal-set-previous"))
     if case.appeal_round >= 2 and not (case.previous and case.previous.ticket):
-        yield "previous.ticket", ("repeated appeal: give previous.ticket (and previous.date, previous.rejection): "
-                                  "the letter must cite the rejected request's number and the reason given")
+        yield "previous.ticket", (msg("qa.repeated-appeal-give-previous"))
 
 
 def appeal_limit(ctx: QAContext) -> Iterator[tuple]:
@@ -86,9 +84,7 @@ def appeal_limit(ctx: QAContext) -> Iterator[tuple]:
         return
     limit = hold_table().max_appeal_rounds
     if case.appeal_round > limit:
-        yield "appeal_round", (f"appeal_round {case.appeal_round}: Ozon accepts at most {limit} appeals for one held "
-                               f"order; this one would be refused (limit: max_appeal_rounds in "
-                               "letter_templates/fund_hold/hold_reasons.yaml)")
+        yield "appeal_round", (msg("qa.appeal-round-ozon-accepts", appeal_round=case.appeal_round, limit=limit))
 
 
 def fact_date(ctx: QAContext) -> Iterator[tuple]:
@@ -112,8 +108,7 @@ def fact_date(ctx: QAContext) -> Iterator[tuple]:
             other = sorted(d for d in named if d != fact.date)
             dated = f"date {fact.date}"
         if other:
-            yield f"fact.{i}", (f"the text names {', '.join(str(d) for d in other)} but the fact's {dated}: "
-                                "set `date` or `period` to what the sentence says")
+            yield f"fact.{i}", (msg("qa.text-names-but-fact", items=', '.join(str(d) for d in other), dated=dated))
 
 
 _CERTIFICATE = re.compile(r"EAC|cert|declar|сертифик|декларац|证书|声明|认证", re.I)
@@ -133,27 +128,23 @@ def evidence_match(ctx: QAContext) -> Iterator[tuple]:
     case = ctx.case_file.case
     if case.case_type == "listing_takedown" and case.reason == "certificate_missing":
         if not any(_looks_like(ev, "certificate", _CERTIFICATE) for ev in case.evidence):
-            yield "evidence", ("the product was hidden for a missing certificate, but no evidence looks like a "
-                               "certificate or declaration (name it EAC_<product ID>_<year>.pdf or set "
-                               "`kind: certificate`)")
+            yield "evidence", (msg("qa.product-was-hidden-missing"))
     hold = hold_reason_of(case)
     if hold is not None:
         for need in hold.required_evidence:
             if not any(_looks_like(ev, need.kind, need.match) for ev in case.evidence):
-                yield "evidence", (f"hold {hold.code} usually needs evidence of kind {need.kind!r} "
-                                   f"({hold.texts['en']['evidence']}); none found (set `kind: {need.kind}` "
-                                   "on the evidence that is one)")
+                yield "evidence", (msg("qa.hold-usually-needs-evidence", code_name=hold.code, kind=need.kind, evidence=hold.texts['en']['evidence']))
 
 
 def glyphs(ctx: QAContext) -> Iterator[tuple]:
-    from docgen.writers.fonts import uncovered
+    from docgen.lang.fonts import uncovered
 
     for seg in ctx.letter.segments.values():
         for lang, text in seg.texts.items():
             missing = uncovered(text)
             if missing:
                 shown = ", ".join(f"U+{ord(ch):04X}" for ch in missing[:5])
-                yield seg.id, f"{lang} text has characters the PDF fonts cannot draw ({shown}); they would print as boxes"
+                yield seg.id, msg("qa.text-has-characters-pdf", lang=lang, shown=shown)
 
 
 def placeholders(ctx: QAContext) -> Iterator[tuple]:
@@ -166,4 +157,4 @@ def placeholders(ctx: QAContext) -> Iterator[tuple]:
         text = seg.text(tgt) or ""
         m = PLACEHOLDER.search(text)
         if m:
-            yield seg.id, f"placeholder {m.group(0)!r} left in the text", m.start(), m.end()
+            yield seg.id, msg("qa.placeholder-left-text", m=m.group(0)), m.start(), m.end()

@@ -17,6 +17,7 @@ from jinja2.sandbox import SandboxedEnvironment
 
 from docgen.errors import DocgenError, Problem
 from docgen.resources import templates_dir
+from docgen.i18n import msg
 
 # Every variable a template may use. Checked when templates load, before any case
 # data is touched (the docxtpl habit: find_undeclared_variables).
@@ -54,9 +55,9 @@ class TemplateSet:
         try:
             return self.compiled[key].render(context).strip()
         except jinja2.UndefinedError as e:
-            raise DocgenError(Problem(self._file_of(key), key, f"template error: {e.message}")) from None
+            raise DocgenError(Problem(self._file_of(key), key, msg("render.template-error", message=e.message))) from None
         except jinja2.exceptions.SecurityError as e:
-            raise DocgenError(Problem(self._file_of(key), key, f"template not allowed: {e}")) from None
+            raise DocgenError(Problem(self._file_of(key), key, msg("render.template-not-allowed", error=e))) from None
 
     def _file_of(self, key: str) -> str:
         return str(self.files[-1] if key in _type_keys(self.files[-1]) else self.files[0])
@@ -78,15 +79,15 @@ def _environment(date_pattern: str) -> SandboxedEnvironment:
 
 def _read(path: Path) -> dict[str, Any]:
     if not path.is_file():
-        raise DocgenError(Problem(str(path), "", "template file not found"))
+        raise DocgenError(Problem(str(path), "", msg("render.template-file-not-found")))
     try:
         data = yaml.safe_load(path.read_text(encoding="utf-8"))
     except yaml.YAMLError as e:
         mark = getattr(e, "problem_mark", None)
-        raise DocgenError(Problem(str(path), "", f"invalid YAML: {getattr(e, 'problem', e)}",
+        raise DocgenError(Problem(str(path), "", msg("render.invalid-yaml", error=getattr(e, 'problem', e)),
                                   mark.line + 1 if mark else None)) from None
     if not isinstance(data, dict):
-        raise DocgenError(Problem(str(path), "", "a template file is a mapping of keys to sentences"))
+        raise DocgenError(Problem(str(path), "", msg("render.template-file-mapping-keys")))
     return data
 
 
@@ -98,7 +99,7 @@ def _load(folder: Path, case_type: str | None, lang: str) -> TemplateSet:
     specific = _read(type_path) if case_type else {}
     problems: list[Problem] = []
     for key in set(common) & set(specific):
-        problems.append(Problem(str(type_path), key, "key is also defined in common/; use another name"))
+        problems.append(Problem(str(type_path), key, msg("render.key-also-defined-common")))
     plain = {k: v for k, v in common.items() if k in _PLAIN_KEYS}
     env = _environment(plain.get("date_format", "{y}-{m:02d}-{d:02d}"))
     compiled: dict[str, jinja2.Template] = {}
@@ -107,17 +108,17 @@ def _load(folder: Path, case_type: str | None, lang: str) -> TemplateSet:
             if key in _PLAIN_KEYS:
                 continue
             if not isinstance(source, str):
-                problems.append(Problem(str(path), key, "must be a string"))
+                problems.append(Problem(str(path), key, msg("render.must-be-string")))
                 continue
             try:
                 tree = env.parse(source)  # parsed once: checked, then compiled from the same tree
                 unknown = meta.find_undeclared_variables(tree) - TEMPLATE_VARIABLES
                 compiled[key] = env.from_string(tree)
             except jinja2.TemplateSyntaxError as e:
-                problems.append(Problem(str(path), key, f"template syntax error: {e.message}"))
+                problems.append(Problem(str(path), key, msg("render.template-syntax-error", message=e.message)))
                 continue
             if unknown:
-                problems.append(Problem(str(path), key, f"unknown template variable(s): {', '.join(sorted(unknown))}"))
+                problems.append(Problem(str(path), key, msg("render.unknown-template-variable-s", unknown=', '.join(sorted(unknown)))))
     if problems:
         raise DocgenError(problems)
     return TemplateSet(lang=lang, case_type=case_type, files=(common_path, type_path), plain=plain, compiled=compiled)

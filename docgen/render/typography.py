@@ -114,7 +114,7 @@ def _lower_first(text: str, lang: str) -> str:
         return text
     if len(m.group(0)) == 1:  # «В», «С», «К»: a preposition
         return text[0].lower() + text[1:]
-    from docgen.translate.morph import _analyzer
+    from docgen.lang.morph import analyzer as _analyzer
 
     word = m.group(0)
     parses = _analyzer().parse(word)

@@ -19,6 +19,7 @@ from docgen.errors import DocgenError, Problem
 from docgen.i18n import N_, gettext
 from docgen.model import Finding, Letter, LetterBlock, Segment
 from docgen.reply.templates import REPLY_TYPES, ReplyTemplates, load_reply_templates
+from docgen.i18n import msg
 
 # Types Ozon forbids, with the names a seller might ask for them by → the reason's code.
 FORBIDDEN = {
@@ -128,21 +129,21 @@ def read_input(path: Path) -> tuple[dict[str, Any], dict[str, int]]:
     """A small YAML file of fields (the same names as the options, with _ for -)."""
     f = str(path)
     if not path.is_file():
-        raise DocgenError(Problem(f, "", "file not found"))
+        raise DocgenError(Problem(f, "", msg("reply.file-not-found")))
     try:
         raw = path.read_text(encoding="utf-8-sig")
         node = yaml.compose(raw)
         data = yaml.safe_load(raw)
     except UnicodeDecodeError:
-        raise DocgenError(Problem(f, "", "not UTF-8 text")) from None
+        raise DocgenError(Problem(f, "", msg("reply.not-utf-text"))) from None
     except yaml.YAMLError as e:
         mark = getattr(e, "problem_mark", None)
-        raise DocgenError(Problem(f, "", f"invalid YAML: {getattr(e, 'problem', e)}",
+        raise DocgenError(Problem(f, "", msg("reply.invalid-yaml", error=getattr(e, 'problem', e)),
                                   mark.line + 1 if mark else None)) from None
     if data is None:
         data = {}
     if not isinstance(data, dict):
-        raise DocgenError(Problem(f, "", "a reply file is a mapping of fields (order: …, tracking: …)"))
+        raise DocgenError(Problem(f, "", msg("reply.reply-file-mapping-fields")))
     lines = {}
     if isinstance(node, yaml.MappingNode):
         for k, _v in node.value:
@@ -278,14 +279,14 @@ def answer_times(asked_at: str | None, replied_at: str | None, source: str,
     replied = _parse_datetime(replied_at) if replied_at else (now or dt.datetime.now())
     problems = []
     if asked is None:
-        problems.append(Problem(source, "--asked-at", f"not a date and time: {asked_at!r} (write YYYY-MM-DDTHH:MM)"))
+        problems.append(Problem(source, "--asked-at", msg("reply.not-date-time-write", asked_at=asked_at)))
     if replied is None:
         problems.append(Problem(source, "--replied-at",
-                                f"not a date and time: {replied_at!r} (write YYYY-MM-DDTHH:MM)"))
+                                msg("reply.not-date-time-write-2", replied_at=replied_at)))
     if problems:
         raise DocgenError(problems)
     if _aware(asked) > _aware(replied) + dt.timedelta(minutes=1):
-        raise DocgenError(Problem(source, "--asked-at", "is later than the reply"))
+        raise DocgenError(Problem(source, "--asked-at", msg("reply.later-than-reply")))
     return _aware(asked), _aware(replied)
 
 
@@ -326,8 +327,7 @@ def compose(req: ReplyRequest) -> Reply:
         for lang in langs:
             tpl = templates[lang]
             if key not in tpl.compiled:
-                raise DocgenError(Problem(str(tpl.path), key, f"missing: the {req.target} templates have it "
-                                          "(the reply templates are parallel: same keys in every language)"))
+                raise DocgenError(Problem(str(tpl.path), key, msg("reply.missing-templates-have-it", target=req.target)))
             texts[lang] = tpl.render(key, _context(req, tpl, lang))
         used = set(templates[req.target].variables(key))
         if "event_sentence" in used:

@@ -16,6 +16,7 @@ import yaml
 from docgen.errors import DocgenError, Problem
 from docgen.model import SEVERITIES
 from docgen.resources import glossary_dir
+from docgen.i18n import msg
 
 RULES_FILE = "buyer-rules.yaml"
 MESSAGE_LANGS = ("zh", "en")
@@ -357,32 +358,32 @@ def load_rules(path: Path | None = None) -> RuleSet:
 def _load(path: Path, _mtime: int) -> RuleSet:
     f = str(path)
     if not path.is_file():
-        raise DocgenError(Problem(f, "", "buyer-message rules not found (restore glossary/buyer-rules.yaml)"))
+        raise DocgenError(Problem(f, "", msg("reply.buyer-message-rules-not")))
     raw = path.read_text(encoding="utf-8")
     try:
         data = yaml.safe_load(raw)
     except yaml.YAMLError as e:
         mark = getattr(e, "problem_mark", None)
-        raise DocgenError(Problem(f, "", f"invalid YAML: {getattr(e, 'problem', e)}",
+        raise DocgenError(Problem(f, "", msg("reply.invalid-yaml", error=getattr(e, 'problem', e)),
                                   mark.line + 1 if mark else None)) from None
     if not isinstance(data, dict) or not isinstance(data.get("rules"), list):
-        raise DocgenError(Problem(f, "rules", "the file needs a list `rules:`"))
+        raise DocgenError(Problem(f, "rules", msg("reply.file-needs-list-rules")))
     problems: list[Problem] = []
     known = {"version", "answer_window", "allowed_domains", "link_tlds", "rules", "window"}
     for key in sorted(set(data) - known):
-        problems.append(Problem(f, key, f"unknown field (known: {', '.join(sorted(known))})", _line_of(raw, f"{key}:")))
+        problems.append(Problem(f, key, msg("reply.unknown-field-known", known=', '.join(sorted(known))), _line_of(raw, f"{key}:")))
     window = data.get("window", DEFAULT_WINDOW)
 
     def messages(obj, where: str, line: int | None) -> dict:
         if not isinstance(obj, dict) or not all(isinstance(obj.get(lang), str) and obj[lang].strip()
                                                 for lang in MESSAGE_LANGS):
-            problems.append(Problem(f, where, f"needs a message in each of: {', '.join(MESSAGE_LANGS)}", line))
+            problems.append(Problem(f, where, msg("reply.needs-message-each", message_langs=', '.join(MESSAGE_LANGS)), line))
             return {"en": where}
         return dict(obj)
 
     def severity(value, where: str, line: int | None) -> str:
         if value not in SEVERITIES:
-            problems.append(Problem(f, where, f"severity must be one of {', '.join(SEVERITIES)}, not {value!r}", line))
+            problems.append(Problem(f, where, msg("reply.severity-must-be-one", severities=', '.join(SEVERITIES), value=value), line))
             return "error"
         return value
 
@@ -391,21 +392,20 @@ def _load(path: Path, _mtime: int) -> RuleSet:
     for n, item in enumerate(data["rules"]):
         where = f"rules[{n}]"
         if not isinstance(item, dict) or not isinstance(item.get("id"), str):
-            problems.append(Problem(f, where, "each rule is a mapping with an `id`"))
+            problems.append(Problem(f, where, msg("reply.each-rule-mapping-with")))
             continue
         rid = item["id"]
         line = _line_of(raw, f"id: {rid}")
         if rid in seen:
-            problems.append(Problem(f, f"{where}.id", f"duplicate rule id {rid!r}", line))
+            problems.append(Problem(f, f"{where}.id", msg("reply.duplicate-rule-id", rid=rid), line))
         seen.add(rid)
         for key in sorted(set(item) - {"id", "severity", "message", "ru", "en", "zh", "patterns"}):
-            problems.append(Problem(f, f"{where}.{key}", "unknown field (known: id, severity, message, ru, en, zh, "
-                                    "patterns)", line))
+            problems.append(Problem(f, f"{where}.{key}", msg("reply.unknown-field-known-id"), line))
         entries: list[Entry] = []
         for lang in ("ru", "en"):
             for k, text in enumerate(item.get(lang) or []):
                 if not isinstance(text, str) or not text.strip():
-                    problems.append(Problem(f, f"{where}.{lang}[{k}]", "must be a word or phrase", line))
+                    problems.append(Problem(f, f"{where}.{lang}[{k}]", msg("reply.must-be-word-phrase"), line))
                     continue
                 words = text.split()
                 w = window
@@ -418,7 +418,7 @@ def _load(path: Path, _mtime: int) -> RuleSet:
             try:
                 patterns.append(re.compile(p))
             except (re.error, TypeError) as e:
-                problems.append(Problem(f, f"{where}.patterns[{k}]", f"not a valid regular expression: {e}", line))
+                problems.append(Problem(f, f"{where}.patterns[{k}]", msg("reply.not-valid-regular-expression", error=e), line))
         rules.append(Rule(rid, severity(item.get("severity"), f"{where}.severity", line),
                           messages(item.get("message"), f"{where}.message", line), tuple(entries), zh,
                           tuple(patterns)))
@@ -426,7 +426,7 @@ def _load(path: Path, _mtime: int) -> RuleSet:
     for n, w in enumerate(data.get("answer_window") or []):
         where = f"answer_window[{n}]"
         if not isinstance(w, dict) or not isinstance(w.get("hours"), (int, float)) or w["hours"] <= 0:
-            problems.append(Problem(f, where, "needs `hours:` (a number greater than 0)"))
+            problems.append(Problem(f, where, msg("reply.needs-hours-number-greater")))
             continue
         windows.append(Window(float(w["hours"]), severity(w.get("severity"), f"{where}.severity", None),
                               messages(w.get("message"), f"{where}.message", None)))

@@ -16,6 +16,7 @@ from jinja2.sandbox import SandboxedEnvironment
 from docgen.errors import DocgenError, Problem
 from docgen.render.templates import format_date
 from docgen.resources import templates_dir
+from docgen.i18n import msg
 
 REPLY_TYPES = ("shipping", "delay", "returns", "gift")
 REPLY_LANGS = ("ru", "en", "zh")
@@ -39,9 +40,9 @@ class ReplyTemplates:
         try:
             return " ".join(self.compiled[key].render(context).split())
         except jinja2.UndefinedError as e:
-            raise DocgenError(Problem(str(self.path), key, f"template error: {e.message}")) from None
+            raise DocgenError(Problem(str(self.path), key, msg("reply.template-error", message=e.message))) from None
         except jinja2.exceptions.SecurityError as e:
-            raise DocgenError(Problem(str(self.path), key, f"template not allowed: {e}")) from None
+            raise DocgenError(Problem(str(self.path), key, msg("reply.template-not-allowed", error=e))) from None
 
     def paragraphs(self, reply_type: str) -> list[str]:
         n = 0
@@ -72,34 +73,34 @@ def load_reply_templates(lang: str) -> ReplyTemplates:
 def _load(path: Path, lang: str, _mtime: int) -> ReplyTemplates:
     f = str(path)
     if not path.is_file():
-        raise DocgenError(Problem(f, "", "reply template file not found"))
+        raise DocgenError(Problem(f, "", msg("reply.reply-template-file-not")))
     try:
         data = yaml.safe_load(path.read_text(encoding="utf-8"))
     except yaml.YAMLError as e:
         mark = getattr(e, "problem_mark", None)
-        raise DocgenError(Problem(f, "", f"invalid YAML: {getattr(e, 'problem', e)}",
+        raise DocgenError(Problem(f, "", msg("reply.invalid-yaml", error=getattr(e, 'problem', e)),
                                   mark.line + 1 if mark else None)) from None
     if not isinstance(data, dict):
-        raise DocgenError(Problem(f, "", "a reply template file is a mapping of keys to sentences"))
+        raise DocgenError(Problem(f, "", msg("reply.reply-template-file-mapping")))
     fmt = data.get("date_format", "{y}-{m:02d}-{d:02d}")
     env = SandboxedEnvironment(undefined=jinja2.StrictUndefined, autoescape=False)
     env.filters["d"] = lambda value: format_date(value, fmt)
     problems: list[Problem] = []
     sources: dict[str, str] = {}
     for key in sorted(set(data) - set(_STRINGS) - set(_PLAIN) - set(REPLY_TYPES) - {"events"}):
-        problems.append(Problem(f, key, "unknown key"))
+        problems.append(Problem(f, key, msg("reply.unknown-key")))
     for key in _STRINGS:
         sources[key] = data.get(key)
     for t in REPLY_TYPES:
         paras = data.get(t)
         if not isinstance(paras, list) or not paras:
-            problems.append(Problem(f, t, "needs a list of paragraphs"))
+            problems.append(Problem(f, t, msg("reply.needs-list-paragraphs")))
             continue
         for n, p in enumerate(paras):
             sources[f"{t}.{n}"] = p
     events = data.get("events")
     if not isinstance(events, dict) or "other" not in events:
-        problems.append(Problem(f, "events", "needs a mapping of logistics events, including `other`"))
+        problems.append(Problem(f, "events", msg("reply.needs-mapping-logistics-events")))
         events = {}
     for k, v in events.items():
         sources[f"events.{k}"] = v
@@ -107,16 +108,16 @@ def _load(path: Path, lang: str, _mtime: int) -> ReplyTemplates:
     variables: dict[str, frozenset[str]] = {}
     for key, source in sources.items():
         if not isinstance(source, str) or not source.strip():
-            problems.append(Problem(f, key, "must be a non-empty string"))
+            problems.append(Problem(f, key, msg("reply.must-be-non-empty")))
             continue
         try:
             used = frozenset(meta.find_undeclared_variables(env.parse(source)))
             compiled[key] = env.from_string(source)
         except jinja2.TemplateSyntaxError as e:
-            problems.append(Problem(f, key, f"template syntax error: {e.message}", e.lineno))
+            problems.append(Problem(f, key, msg("reply.template-syntax-error", message=e.message), e.lineno))
             continue
         if used - REPLY_VARIABLES:
-            problems.append(Problem(f, key, f"unknown template variable(s): {', '.join(sorted(used - REPLY_VARIABLES))}"))
+            problems.append(Problem(f, key, msg("reply.unknown-template-variable-s", used=', '.join(sorted(used - REPLY_VARIABLES)))))
         variables[key] = used
     if problems:
         raise DocgenError(problems)

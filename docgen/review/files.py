@@ -18,6 +18,7 @@ from translate.storage import xliff
 from docgen.errors import DocgenError, Problem
 from docgen.glossary import Glossary
 from docgen.translate.protect import protect
+from docgen.i18n import msg
 
 REVIEW_XLF = "review.xlf"
 REVIEW_DOCX = "review.docx"
@@ -81,14 +82,18 @@ class ReviewFile:
     path: Path
 
 
-def _notes(seg: dict, glossary: Glossary, source_lang: str) -> list[str]:
+def _notes(seg: dict, glossary: Glossary, source_lang: str, target_lang: str) -> list[str]:
     notes = [f"QA {f['severity']} [{f['check']}]: {f['message']}" for f in seg.get("findings", [])]
     if seg["origin"] in ("template", "data"):
         return notes  # locked: hints would only be noise
     for m in glossary.find(seg["source"], source_lang):
         if m.term.status != "forbidden":
-            notes.append(f"Glossary: {m.term.text(source_lang)} = {m.term.ru} ({m.term.en}); {m.term.note}".rstrip("; "))
-    spans = protect(seg["source"], source_lang, "ru", None).spans
+            # the target language's term; for a Russian letter the English term as a pointer
+            gloss = f"Glossary: {m.term.text(source_lang)} = {m.term.text(target_lang)}"
+            if target_lang == "ru":
+                gloss += f" ({m.term.en})"
+            notes.append(f"{gloss}; {m.term.note}".rstrip("; "))
+    spans = protect(seg["source"], source_lang, target_lang, None).spans
     protected = sorted({sp.source for sp in spans if sp.kind != "date"})
     dates = sorted({f"{sp.source} = {sp.target}" for sp in spans if sp.kind == "date"})
     if dates:
@@ -101,6 +106,12 @@ def _notes(seg: dict, glossary: Glossary, source_lang: str) -> list[str]:
 
 
 def write_review_xliff(state: dict, glossary: Glossary, path: Path) -> None:
+    tmp = path.with_name(path.name + ".part")
+    tmp.write_bytes(review_xliff_bytes(state, glossary))
+    tmp.replace(path)
+
+
+def review_xliff_bytes(state: dict, glossary: Glossary) -> bytes:
     store = Xliff12(sourcelanguage=state["source_lang"], targetlanguage=state["target_lang"])
     store.setfilename(store.getfilenode("NoName"), f"letter.{state['target_lang']}#{SHA_MARK}{state['letter_sha256']}")
     for seg in state["segments"]:
@@ -113,43 +124,49 @@ def write_review_xliff(state: dict, glossary: Glossary, path: Path) -> None:
             unit.xmlelement.insert(1, unit.xmlelement.find(unit.namespaced("target")))
         unit.set_state_n(unit.statemap[STATE[seg["origin"]]])
         if seg["origin"] not in ("template", "data"):
-            keep = [sp.source for sp in protect(seg["source"], state["source_lang"], "ru", None).spans
+            keep = [sp.source for sp in protect(seg["source"], state["source_lang"], state["target_lang"], None).spans
                     if sp.kind != "date"]
             _mark_protected(unit, "source", keep)
             _mark_protected(unit, "target", keep)
         if seg["origin"] in ("template", "data"):
             unit.xmlelement.set("translate", "no")  # locked: written once by a person for every letter
-        for note in _notes(seg, glossary, state["source_lang"]):
+        for note in _notes(seg, glossary, state["source_lang"], state["target_lang"]):
             unit.addnote(note, origin="developer")
-    tmp = path.with_name(path.name + ".part")
-    tmp.write_bytes(bytes(store))
-    tmp.replace(path)
+    return bytes(store)
 
 
 def read_review_xliff(path: Path) -> ReviewFile:
     try:
         store = Xliff12.parsestring(path.read_bytes())
     except Exception as e:  # lxml and translate-toolkit raise several kinds for a broken file
-        raise DocgenError(Problem(str(path), "", f"not a readable XLIFF file ({type(e).__name__})")) from None
+        raise DocgenError(Problem(str(path), "", msg("review.not-readable-xliff-file", error=type(e).__name__))) from None
     sha = None
     for name in store.getfilenames():
         m = re.search(re.escape(SHA_MARK) + r"([0-9a-f]{64})", name or "")
         if m:
             sha = m.group(1)
     if sha is None:
-        raise DocgenError(Problem(str(path), "file/@original", "not a docgen review file (no letter hash)"))
+        raise DocgenError(Problem(str(path), "file/@original", msg("review.not-docgen-review-file")))
     targets = {}
     for unit in store.units:
         if unit.isheader():
             continue
         uid = unit.xmlelement.get("id") or ""  # getid() would prefix the file name
         if uid in targets:
-            raise DocgenError(Problem(str(path), uid, "segment id appears twice"))
+            raise DocgenError(Problem(str(path), uid, msg("review.segment-id-appears-twice")))
         targets[uid] = unit.target or ""
     return ReviewFile(letter_sha256=sha, targets=targets, path=path)
 
 
 def write_review_docx(state: dict, glossary: Glossary, path: Path) -> None:
+    tmp = path.with_name(path.name + ".part")
+    tmp.write_bytes(review_docx_bytes(state, glossary))
+    tmp.replace(path)
+
+
+def review_docx_bytes(state: dict, glossary: Glossary) -> bytes:
+    import io
+
     import docx
     from docx.enum.section import WD_ORIENT
     from docx.shared import Mm, Pt
@@ -173,7 +190,7 @@ def write_review_docx(state: dict, glossary: Glossary, path: Path) -> None:
         t.rows[0].cells[i].width = widths[i]
     for seg in state["segments"]:
         cells = t.add_row().cells
-        values = (seg["id"], seg["source"], seg["target"] or "", "\n".join(_notes(seg, glossary, state["source_lang"])))
+        values = (seg["id"], seg["source"], seg["target"] or "", "\n".join(_notes(seg, glossary, state["source_lang"], state["target_lang"])))
         for i, v in enumerate(values):
             cells[i].text = v
             cells[i].width = widths[i]
@@ -189,9 +206,9 @@ def write_review_docx(state: dict, glossary: Glossary, path: Path) -> None:
                 shd.set(qn("w:val"), "clear")
                 shd.set(qn("w:fill"), "E7E6E6")
                 c._tc.get_or_add_tcPr().append(shd)
-    tmp = path.with_name(path.name + ".part")
-    d.save(str(tmp))
-    tmp.replace(path)
+    buf = io.BytesIO()
+    d.save(buf)
+    return buf.getvalue()
 
 
 def read_review_docx(path: Path) -> ReviewFile:
@@ -200,19 +217,19 @@ def read_review_docx(path: Path) -> ReviewFile:
     try:
         d = docx.Document(str(path))
     except Exception as e:
-        raise DocgenError(Problem(str(path), "", f"not a readable DOCX file ({type(e).__name__})")) from None
+        raise DocgenError(Problem(str(path), "", msg("review.not-readable-docx-file", error=type(e).__name__))) from None
     sha = None
     for p in d.paragraphs:
         m = re.search(re.escape(SHA_MARK) + r"\s*([0-9a-f]{64})", p.text)
         if m:
             sha = m.group(1)
     if sha is None or not d.tables:
-        raise DocgenError(Problem(str(path), "", "not a docgen review file (no letter hash or no table)"))
+        raise DocgenError(Problem(str(path), "", msg("review.not-docgen-review-file-2")))
     targets: dict[str, str] = {}
     for row in d.tables[0].rows[1:]:
         cells = row.cells
         uid = cells[0].text.strip()
         if uid in targets:
-            raise DocgenError(Problem(str(path), uid, "segment id appears twice"))
+            raise DocgenError(Problem(str(path), uid, msg("review.segment-id-appears-twice")))
         targets[uid] = "\n".join(p.text for p in cells[2].paragraphs).strip()
     return ReviewFile(letter_sha256=sha, targets=targets, path=path)

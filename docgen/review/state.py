@@ -9,6 +9,7 @@ from pathlib import Path
 
 from docgen.errors import DocgenError, Problem
 from docgen.model import Letter
+from docgen.i18n import msg
 
 LETTER_STATE = "letter.json"
 REVIEW_STATE = "review.json"
@@ -16,7 +17,15 @@ REVIEW_STATE = "review.json"
 
 def save_letter_state(letter: Letter, case_path: Path, folder: Path, final_dir: Path) -> dict:
     """Writes letter.json and returns what it holds (the review files are made from it)."""
-    data = {
+    data = letter_state(letter, case_path, final_dir)
+    (folder / LETTER_STATE).write_text(json.dumps(data, ensure_ascii=False, indent=1) + "\n", encoding="utf-8")
+    return data
+
+
+def letter_state(letter: Letter, case_path: Path, final_dir: Path) -> dict:
+    """What letter.json holds: the letter's sentences, which the review files and the
+    review import read."""
+    return {
         "case": os.path.relpath(case_path, final_dir),
         "source_lang": letter.source_lang, "target_lang": letter.target_lang,
         "letter_sha256": letter.text_sha256(),
@@ -24,8 +33,6 @@ def save_letter_state(letter: Letter, case_path: Path, folder: Path, final_dir: 
                       "target": s.text(letter.target_lang), "findings": [f.as_dict() for f in s.findings]}
                      for s in letter.segments.values()],
     }
-    (folder / LETTER_STATE).write_text(json.dumps(data, ensure_ascii=False, indent=1) + "\n", encoding="utf-8")
-    return data
 
 
 def load_letter_state(outdir: Path) -> dict:
@@ -33,10 +40,9 @@ def load_letter_state(outdir: Path) -> dict:
     try:
         return json.loads(path.read_text(encoding="utf-8"))
     except FileNotFoundError:
-        raise DocgenError(Problem(str(outdir), "", "not a docgen output folder (no letter.json); "
-                                  "run `docgen build` first")) from None
+        raise DocgenError(Problem(str(outdir), "", msg("review.not-docgen-output-folder"))) from None
     except ValueError:
-        raise DocgenError(Problem(str(path), "", "letter.json is damaged; rebuild with `docgen build`")) from None
+        raise DocgenError(Problem(str(path), "", msg("review.letter-json-damaged-rebuild"))) from None
 
 
 @dataclass
@@ -51,6 +57,9 @@ class ReviewRecord:
     changed: list[dict[str, str]] = field(default_factory=list)  # {"id", "before", "after"}
     reviewed_file: str = ""
 
+    def as_dict(self) -> dict:
+        return asdict(self)
+
     def save(self, folder: Path) -> None:
         (folder / REVIEW_STATE).write_text(json.dumps(asdict(self), ensure_ascii=False, indent=1) + "\n",
                                            encoding="utf-8")
@@ -63,4 +72,4 @@ def load_review_record(outdir: Path) -> ReviewRecord | None:
     try:
         return ReviewRecord(**json.loads(path.read_text(encoding="utf-8")))
     except (ValueError, TypeError):
-        raise DocgenError(Problem(str(path), "", "review.json is damaged")) from None
+        raise DocgenError(Problem(str(path), "", msg("review.review-json-damaged"))) from None

@@ -8,6 +8,7 @@ from translate.storage.tmx import tmxfile
 
 from docgen.errors import DocgenError, Problem
 from docgen.translate.cache import SegmentCache
+from docgen.i18n import msg
 
 
 def export_tmx(path: Path, cache: SegmentCache | None = None) -> int:
@@ -27,7 +28,7 @@ def import_tmx(path: Path, cache: SegmentCache | None = None) -> int:
     try:
         store = tmxfile(path.read_bytes())
     except Exception as e:  # lxml raises several kinds for a broken file
-        raise DocgenError(Problem(str(path), "", f"not a readable TMX file ({type(e).__name__})")) from None
+        raise DocgenError(Problem(str(path), "", msg("review.not-readable-tmx-file", error=type(e).__name__))) from None
     n = 0
     xml_lang = "{http://www.w3.org/XML/1998/namespace}lang"
     for unit in store.units:

@@ -14,6 +14,7 @@ from pydantic import BaseModel, ConfigDict, Field, ValidationError, model_valida
 from docgen.case.model import CASE_TYPES, TOPICS
 from docgen.errors import DocgenError, Problem
 from docgen.resources import channels_file
+from docgen.i18n import msg
 
 
 class _Strict(BaseModel):
@@ -76,10 +77,10 @@ def _load(path: Path, mtime: float) -> Channels:
         root = yaml.compose(text, Loader=yaml.SafeLoader)
         data = yaml.safe_load(text)
     except FileNotFoundError:
-        raise DocgenError(Problem(shown, "", "channels file not found (DOCGEN_CHANNELS)")) from None
+        raise DocgenError(Problem(shown, "", msg("submit.channels-file-not-found"))) from None
     except (yaml.YAMLError, UnicodeDecodeError) as e:
         mark = getattr(e, "problem_mark", None)
-        raise DocgenError(Problem(shown, "", f"invalid YAML: {getattr(e, 'problem', None) or e}",
+        raise DocgenError(Problem(shown, "", msg("submit.invalid-yaml", detail=getattr(e, 'problem', None) or e),
                                   mark.line + 1 if mark else None)) from None
     try:
         return Channels.model_validate(data)

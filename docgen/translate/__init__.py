@@ -83,8 +83,8 @@ class SegmentTranslator:
         return SegmentCache.key(text, source, target, self.name, self.glossary.version)
 
 
-def default_translator(source: str, target: str, *, beam_size: int = 4,
-                       use_cache: bool = True) -> SegmentTranslator | None:
+def default_translator(source: str, target: str, *, beam_size: int = 4, use_cache: bool = True,
+                       cache: SegmentCache | None = None, glossary: Glossary | None = None) -> SegmentTranslator | None:
     """The installed packages for this pair (direct, or through English), or None."""
     from docgen.translate.engine import ChainTranslator, PackageTranslator
     from docgen.translate.packages import find_route
@@ -94,7 +94,9 @@ def default_translator(source: str, target: str, *, beam_size: int = 4,
         return None
     steps = [PackageTranslator(p, beam_size=beam_size) for p in route]
     mt = steps[0] if len(steps) == 1 else ChainTranslator(steps)
-    return SegmentTranslator(mt=mt, cache=SegmentCache() if use_cache else None)
+    if use_cache and cache is None:
+        cache = SegmentCache()
+    return SegmentTranslator(mt=mt, glossary=glossary or load_glossary(), cache=cache if use_cache else None)
 
 
 def translate_letter(letter: Letter, translator: SegmentTranslator | None) -> int:

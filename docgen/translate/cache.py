@@ -5,22 +5,30 @@ from __future__ import annotations
 
 import hashlib
 import json
-import os
 import sqlite3
 from pathlib import Path
 
+from docgen.settings import current
+
 
 def cache_path() -> Path:
-    env = os.environ.get("DOCGEN_CACHE_DIR")
-    base = Path(env) if env else Path(os.environ.get("XDG_CACHE_HOME") or Path.home() / ".cache") / "docgen"
-    return base / "segments.sqlite"
+    return current().segment_cache_file
+
+
+def connect(path: Path, timeout: float = 30.0) -> sqlite3.Connection:
+    """A SQLite connection in WAL mode: readers never block the one writer, so parallel
+    workers and a web server can share the caches."""
+    path.parent.mkdir(parents=True, exist_ok=True)
+    db = sqlite3.connect(str(path), timeout=timeout)
+    db.execute("pragma journal_mode=wal")
+    db.execute("pragma synchronous=normal")
+    return db
 
 
 class SegmentCache:
     def __init__(self, path: Path | None = None):
         self.path = path or cache_path()
-        self.path.parent.mkdir(parents=True, exist_ok=True)
-        self.db = sqlite3.connect(str(self.path))
+        self.db = connect(self.path)
         self.db.execute("create table if not exists mt (key text primary key, target text, problems text, model text)")
         self.db.execute("create table if not exists tm (source text, src text, tgt text, target text, "
                         "reviewer text, primary key (source, src, tgt))")

@@ -6,11 +6,11 @@ model's batching does the work. Decoding options match argostranslate's, so the 
 package gives the same output."""
 from __future__ import annotations
 
-import os
 import re
 from dataclasses import dataclass, field
 from functools import lru_cache
 
+from docgen.settings import current
 from docgen.translate.packages import ModelPackage
 
 # argostranslate's decoding options (translate.apply_packaged_translation)
@@ -42,7 +42,7 @@ class PackageTranslator:
 
     package: ModelPackage
     beam_size: int = 4
-    threads: int = field(default_factory=lambda: int(os.environ.get("DOCGEN_MT_THREADS", "0")))
+    threads: int = field(default_factory=lambda: current().mt_threads)
     max_decoding_length: int = 256
 
     @property

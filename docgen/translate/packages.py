@@ -15,16 +15,14 @@ from dataclasses import dataclass
 from pathlib import Path, PurePosixPath
 
 from docgen.errors import DocgenError, Problem
+from docgen.settings import current
+from docgen.i18n import msg
 
 PIVOT = "en"
 
 
 def models_dir() -> Path:
-    env = os.environ.get("DOCGEN_MODELS_DIR")
-    if env:
-        return Path(env)
-    base = os.environ.get("XDG_DATA_HOME") or str(Path.home() / ".local" / "share")
-    return Path(base) / "docgen" / "models"
+    return current().models_dir
 
 
 @dataclass(frozen=True)
@@ -54,12 +52,12 @@ def read_package(folder: Path) -> ModelPackage:
         meta = json.loads(meta_path.read_text(encoding="utf-8"))
         from_code, to_code = meta["from_code"], meta["to_code"]
     except (OSError, ValueError, KeyError, TypeError) as e:
-        raise DocgenError(Problem(str(meta_path), "", f"not a translation package ({type(e).__name__})")) from None
+        raise DocgenError(Problem(str(meta_path), "", msg("translate.not-translation-package", error=type(e).__name__))) from None
     if not (folder / "model" / "model.bin").is_file():
-        raise DocgenError(Problem(str(folder), "model/", "no CTranslate2 model (model/model.bin)"))
+        raise DocgenError(Problem(str(folder), "model/", msg("translate.no-ctranslate-model-model")))
     if not (folder / "sentencepiece.model").is_file():
         raise DocgenError(Problem(str(folder), "sentencepiece.model",
-                                  "no sentencepiece.model (BPE packages are not supported)"))
+                                  msg("translate.no-sentencepiece-model-bpe")))
     return ModelPackage(path=folder, from_code=from_code, to_code=to_code,
                         version=str(meta.get("package_version", "0")), target_prefix=meta.get("target_prefix", ""))
 
@@ -70,20 +68,20 @@ def install_package(archive: Path, target: Path | None = None) -> ModelPackage:
     target = target or models_dir()
     shown = str(archive)
     if not archive.is_file():
-        raise DocgenError(Problem(shown, "", "file not found"))
+        raise DocgenError(Problem(shown, "", msg("translate.file-not-found")))
     try:
         zf = zipfile.ZipFile(archive)
     except zipfile.BadZipFile:
-        raise DocgenError(Problem(shown, "", "not an .argosmodel (zip) file")) from None
+        raise DocgenError(Problem(shown, "", msg("translate.not-argosmodel-zip-file"))) from None
     with zf:
         names = [n for n in zf.namelist() if n]
         tops = {PurePosixPath(n).parts[0] for n in names}
         if len(tops) != 1:
-            raise DocgenError(Problem(shown, "", f"must hold exactly one top-level folder, found {len(tops)}"))
+            raise DocgenError(Problem(shown, "", msg("translate.must-hold-exactly-one", tops_count=len(tops))))
         for n in names:
             p = PurePosixPath(n)
             if p.is_absolute() or ".." in p.parts or "\\" in n:
-                raise DocgenError(Problem(shown, n, "unsafe path in archive"))
+                raise DocgenError(Problem(shown, n, msg("translate.unsafe-path-archive")))
         target.mkdir(parents=True, exist_ok=True)
         tmp = Path(tempfile.mkdtemp(prefix=".install-", dir=target))
         try:
@@ -130,16 +128,14 @@ def install_from_index(name: str) -> ModelPackage:
     try:
         import argostranslate.package as ap  # noqa: F401
     except ImportError:
-        raise DocgenError(Problem(name, "", "installing by name needs argostranslate "
-                                  "(pip install 'docgen[argos]') and a network; install from a file instead")) from None
+        raise DocgenError(Problem(name, "", msg("translate.installing-by-name-needs"))) from None
     code = name.removeprefix("translate-")
     try:
         ap.update_package_index()
         found = [p for p in ap.get_available_packages() if f"{p.from_code}_{p.to_code}" == code]
         archive = Path(found[0].download()) if found else None
     except Exception as e:  # argostranslate raises whatever its HTTP client raises
-        raise DocgenError(Problem(name, "", f"could not fetch from the Argos index ({type(e).__name__}); "
-                                  "install from a file instead")) from None
+        raise DocgenError(Problem(name, "", msg("translate.could-not-fetch-from", error=type(e).__name__))) from None
     if archive is None:
-        raise DocgenError(Problem(name, "", "no such package in the Argos index"))
+        raise DocgenError(Problem(name, "", msg("translate.no-such-package-argos")))
     return install_package(archive)

@@ -13,6 +13,7 @@ import re
 from dataclasses import dataclass
 
 from docgen.glossary.model import Glossary, Term
+from docgen.i18n import msg
 
 
 # Order matters: earlier patterns claim their text first.
@@ -102,7 +103,7 @@ def protect(text: str, source: str, target: str, glossary: Glossary | None) -> P
 def restore(translated: str, protected: Protected, target: str) -> tuple[str, list[str]]:
     """Puts every span back; returns the text and the problems (lost or repeated
     placeholders). A lost span's value is appended in brackets so nothing is dropped."""
-    from docgen.translate.morph import case_from_context, inflect_term
+    from docgen.lang.morph import case_from_context, inflect_term
 
     by_n = {s.n: s for s in protected.spans}
     seen: dict[int, int] = {}
@@ -112,7 +113,7 @@ def restore(translated: str, protected: Protected, target: str) -> tuple[str, li
         n = int(m.group(1))
         span = by_n.get(n)
         if span is None:
-            problems.append(f"placeholder ZQ{n} is not one docgen made")
+            problems.append(msg("translate.placeholder-zq-not-one", n=n))
             return m.group(0)
         seen[n] = seen.get(n, 0) + 1
         value = span.target
@@ -125,9 +126,9 @@ def restore(translated: str, protected: Protected, target: str) -> tuple[str, li
         count = seen.get(span.n, 0)
         label = "glossary term" if span.kind == "term" else span.kind
         if count == 0:
-            problems.append(f"{label} {span.target!r} was lost in translation (added at the end in brackets)")
+            problems.append(msg("translate.was-lost-translation-added", label=label, target=span.target))
             text = f"{text} [{span.target}]"
         elif count > 1:
-            problems.append(f"{label} {span.target!r} appears {count} times in the translation")
+            problems.append(msg("translate.appears-times-translation", label=label, target=span.target, count=count))
     text = re.sub(r"\s+([,.;:!?)»])", r"\1", text)
     return re.sub(r"\s{2,}", " ", text).strip(), problems

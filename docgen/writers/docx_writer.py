@@ -1,6 +1,8 @@
 """DOCX through python-docx: A4, East Asian font set, running header, page X of Y."""
 from __future__ import annotations
 
+import io
+
 from pathlib import Path
 
 from docx import Document as new_docx
@@ -10,12 +12,13 @@ from docx.oxml import OxmlElement
 from docx.oxml.ns import qn
 from docx.shared import Mm, Pt, RGBColor
 
+from docgen.lang.profiles import PROFILES
 from docgen.model import Document, PageBreak, Paragraph, Table
 from docgen.render.typography import nobreak_spans
 
 LATIN_FONT = "Times New Roman"  # has Cyrillic on every Word installation
 EAST_ASIA_FONT = "SimSun"  # 宋体: the standard face for formal Chinese documents
-PROOF_LANG = {"ru": "ru-RU", "en": "en-GB", "zh": "zh-CN"}
+PROOF_LANG = {code: p.locale for code, p in PROFILES.items()}
 
 _STYLE = {  # paragraph style → (size pt, bold, space after pt)
     "title": (13, True, 8), "meta": (10.5, False, 0), "heading": (11, True, 4), "para": (10.5, False, 5),
@@ -153,6 +156,10 @@ def _repeat_header(row) -> None:
 
 
 def write(doc: Document, path: Path) -> None:
+    path.write_bytes(to_bytes(doc))
+
+
+def to_bytes(doc: Document) -> bytes:
     d = new_docx()
     d.core_properties.title = doc.title
     d.core_properties.language = PROOF_LANG.get(doc.lang, doc.lang)
@@ -232,4 +239,6 @@ def write(doc: Document, path: Path) -> None:
             for i, col in enumerate(t.columns):
                 col.width = widths[i]
             d.add_paragraph()
-    d.save(str(path))
+    buf = io.BytesIO()
+    d.save(buf)
+    return buf.getvalue()

@@ -11,8 +11,9 @@ from pathlib import Path
 from docgen.model import Document, PageBreak, Paragraph, Run, Table
 from docgen.render.typography import nobreak_spans
 from docgen.writers.scripts import split_cjk
+from docgen.i18n import msg
 
-HTML_LANG = {"ru": "ru", "en": "en", "zh": "zh-CN"}
+HTML_LANG = {"ru": "ru", "en": "en", "zh": "zh-CN"}  # the PDF's lang (CJK needs its region for the glyphs)
 
 # What differs per document: page orientation, running header, page label.
 PAGE_CSS = """
@@ -177,10 +178,18 @@ def _weasy():
 
 
 def write(doc: Document, path: Path) -> None:
+    path.write_bytes(to_bytes(doc, path.name))
+
+
+def to_bytes(doc: Document, name: str = "document.pdf") -> bytes:
     import io
 
-    weasyprint, fonts, stylesheet = _weasy()
+    from docgen.errors import Problem, SetupError
+    from docgen.lang.fonts import missing_fonts
 
+    if missing := missing_fonts():
+        raise SetupError(Problem(name, "", msg("writers.fonts-are-missing-run", missing=', '.join(missing))))
+    weasyprint, fonts, stylesheet = _weasy()
     handler = _GlyphWarnings()
     logger = logging.getLogger("weasyprint")
     logger.addHandler(handler)
@@ -192,10 +201,11 @@ def write(doc: Document, path: Path) -> None:
                                                         modified=_FIXED, relationship="Source")
                                   for name, data in doc.attachments]
     try:
-        weasyprint.HTML(string=to_html(doc, base_css=False), url_fetcher=_no_fetch).write_pdf(
-            str(path), stylesheets=[stylesheet], font_config=fonts, pdf_identifier=b"docgen", **options)
+        data = weasyprint.HTML(string=to_html(doc, base_css=False), url_fetcher=_no_fetch).write_pdf(
+            stylesheets=[stylesheet], font_config=fonts, pdf_identifier=b"docgen", **options)
     finally:
         logger.removeHandler(handler)
     missing = [m for m in handler.messages if "glyph" in m.lower() or "font" in m.lower()]
     if missing:
-        raise RuntimeError(f"{path.name}: fonts are missing ({missing[0]}); run ./scripts/setup to install them")
+        raise SetupError(Problem(name, "", msg("writers.fonts-are-missing-run-2", detail=missing[0])))
+    return data

@@ -1,0 +1,59 @@
+"""`import_review`: a translator's reviewed file → a rebuilt letter. parse → validate →
+apply (a rebuild with the review record: `build_case` applies it) → remember (approved
+translations into the translation memory). Callable from the CLI and a web handler;
+returns the BuildResult and the record."""
+from __future__ import annotations
+
+from pathlib import Path
+
+from docgen.pipeline.build import BuildOptions, BuildResult, build_case
+from docgen.pipeline.session import Session
+from docgen.review.importer import parse, validate
+from docgen.review.state import ReviewRecord, load_letter_state
+
+
+def import_review(file: Path, reviewer: str, native_language: str = "ru", outdir: Path | None = None,
+                  languagetool: bool = True, session: Session | None = None,
+                  on_event=None) -> tuple[BuildResult, ReviewRecord]:
+    if session is None:
+        with Session.from_env() as own:
+            return import_review(file, reviewer, native_language, outdir, languagetool, own, on_event)
+    file = Path(file)
+    with session.active():
+        reviewed = parse(file, reviewer)
+        outdir = Path(outdir) if outdir else file.parent
+        state = load_letter_state(outdir)
+        record = validate(reviewed, state, reviewer, native_language)
+        case_path = (outdir / state["case"]).resolve()
+        result = build_case(case_path, BuildOptions(outdir=outdir, review=record, languagetool=languagetool),
+                            session, on_event)
+        remember(record, state, session)
+    return result, record
+
+
+def export_review(outdir: Path, session: Session | None = None) -> list[Path]:
+    """(Re)writes the review files of a built letter, through the output table, from its
+    letter.json; returns their paths."""
+    if session is None:
+        with Session.from_env() as own:
+            return export_review(outdir, own)
+    from docgen.pipeline.build import ReviewData
+    from docgen.store import OutputStore, one
+
+    outdir = Path(outdir)
+    with session.active():
+        state = load_letter_state(outdir)
+        data = ReviewData(state, session.glossary)
+        store = OutputStore(outdir)
+        written = store.write_all({"review.xliff": one(data), "review.docx": one(data)}, ())
+    return [outdir / rel for rel in written]
+
+
+def remember(record: ReviewRecord, state: dict, session: Session) -> None:
+    """Approved translations go into the translation memory, used before MT next time."""
+    cache = session.segment_cache
+    for seg in record.segments.values():
+        cache.tm_put(seg["source"], state["source_lang"], state["target_lang"], seg["target"], record.reviewer)
+
+
+__all__ = ["import_review", "export_review"]

@@ -1,0 +1,119 @@
+"""Settings: every place and knob docgen takes from its environment, read in one place.
+
+`Settings.from_env()` is the only code in docgen that reads `os.environ` (tests and
+benchmarks aside). Everything else receives a `Settings` — inside a `Session`
+(`docgen.pipeline.session`), or as the active settings of the current context
+(`current()`, set with `use(settings)`), so that a batch worker or a web server runs
+with the settings it was given, not with whatever the process environment says.
+
+| variable | setting | default |
+|---|---|---|
+| `DOCGEN_TEMPLATES` | `templates_dir` | `letter_templates/` of the project |
+| `DOCGEN_GLOSSARY` | `glossary_dir` | `glossary/` of the project |
+| `DOCGEN_CACHE_DIR` | `cache_dir` (segment cache, TM, QA cache) | `$XDG_CACHE_HOME/docgen` or `~/.cache/docgen` |
+| `DOCGEN_STATE_DIR` | `state_dir` (the LanguageTool server's record and lock) | as the cache default |
+| `DOCGEN_MODELS_DIR` | `models_dir` (Argos packages) | `$XDG_DATA_HOME/docgen/models` or `~/.local/share/docgen/models` |
+| `DOCGEN_LT_JARS` | `lt_jars` | `vendor/languagetool/jars` of the project |
+| `DOCGEN_CHANNELS` | `channels_file` (where each case type is sent) | `channels/channels.yaml` of the project |
+| `LT_URL` | `lt_url` (an existing LanguageTool server) | none: docgen starts its own |
+| `DOCGEN_LT_HEAP` | `lt_heap` | `1g` |
+| `DOCGEN_MT_THREADS` | `mt_threads` (0: CTranslate2 decides) | `0` |
+| `DOCGEN_UI`, then `LC_ALL`, `LC_MESSAGES`, `LANG` | `ui_language` (language of messages: en, zh) | `en` |
+| `DOCGEN_DEBUG` | `debug` (tracebacks for internal errors) | off |
+| `NO_COLOR` | `colour` off | colour in a terminal |
+"""
+from __future__ import annotations
+
+import contextvars
+import os
+from contextlib import contextmanager
+from dataclasses import dataclass, replace
+from pathlib import Path
+from typing import Iterator, Mapping
+
+PROJECT_ROOT = Path(__file__).resolve().parent.parent
+
+
+@dataclass(frozen=True)
+class Settings:
+    templates_dir: Path
+    glossary_dir: Path
+    cache_dir: Path
+    state_dir: Path
+    models_dir: Path
+    lt_jars: Path
+    channels_file: Path = PROJECT_ROOT / "channels" / "channels.yaml"
+    lt_url: str | None = None
+    lt_heap: str = "1g"
+    mt_threads: int = 0
+    ui_language: str = "en"
+    debug: bool = False
+    colour: bool = True
+
+    @classmethod
+    def from_env(cls, env: Mapping[str, str] | None = None) -> "Settings":
+        env = os.environ if env is None else env
+        home = Path.home()
+        xdg_cache = Path(env.get("XDG_CACHE_HOME") or home / ".cache") / "docgen"
+        xdg_data = Path(env.get("XDG_DATA_HOME") or home / ".local" / "share") / "docgen"
+        try:
+            threads = int(env.get("DOCGEN_MT_THREADS") or 0)
+        except ValueError:
+            threads = 0
+        from docgen.i18n import resolve_language
+
+        return cls(
+            templates_dir=Path(env.get("DOCGEN_TEMPLATES") or PROJECT_ROOT / "letter_templates"),
+            glossary_dir=Path(env.get("DOCGEN_GLOSSARY") or PROJECT_ROOT / "glossary"),
+            cache_dir=Path(env.get("DOCGEN_CACHE_DIR") or xdg_cache),
+            state_dir=Path(env.get("DOCGEN_STATE_DIR") or xdg_cache),
+            models_dir=Path(env.get("DOCGEN_MODELS_DIR") or xdg_data / "models"),
+            lt_jars=Path(env.get("DOCGEN_LT_JARS") or PROJECT_ROOT / "vendor" / "languagetool" / "jars"),
+            channels_file=Path(env.get("DOCGEN_CHANNELS") or PROJECT_ROOT / "channels" / "channels.yaml"),
+            lt_url=env.get("LT_URL") or None,
+            lt_heap=env.get("DOCGEN_LT_HEAP") or "1g",
+            mt_threads=max(threads, 0),
+            ui_language=resolve_language(None, env),
+            debug=bool(env.get("DOCGEN_DEBUG")),
+            colour="NO_COLOR" not in env,
+        )
+
+    def with_(self, **changes) -> "Settings":
+        return replace(self, **changes)
+
+    # files inside the folders above, named once
+    @property
+    def segment_cache_file(self) -> Path:
+        return self.cache_dir / "segments.sqlite"
+
+    @property
+    def qa_cache_file(self) -> Path:
+        return self.cache_dir / "qa-cache.sqlite"
+
+    @property
+    def lt_state_file(self) -> Path:
+        return self.state_dir / "languagetool.json"
+
+
+def child_env(**extra: str) -> dict[str, str]:
+    """The environment for a program docgen runs (Tesseract, Java), with `extra` set."""
+    return {**os.environ, **extra}
+
+
+_active: contextvars.ContextVar[Settings | None] = contextvars.ContextVar("docgen_settings", default=None)
+
+
+def current() -> Settings:
+    """The settings in force: those given to `use()` (a Session does this), else the
+    environment's."""
+    s = _active.get()
+    return s if s is not None else Settings.from_env()
+
+
+@contextmanager
+def use(settings: Settings) -> Iterator[Settings]:
+    token = _active.set(settings)
+    try:
+        yield settings
+    finally:
+        _active.reset(token)
