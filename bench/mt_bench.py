@@ -115,7 +115,7 @@ def run_child(engine: str, beam: int, texts: list[str], pkg_dir: Path, min_len: 
         translation.sentencizer = types.SimpleNamespace(split_sentences=lambda text: [text])
         translation.translate(texts[0])  # load the model outside the timing, as for the others
         lengths.clear()
-        t0 = time.perf_counter()
+        t0, c0 = time.perf_counter(), time.process_time()
         out = [translation.translate(t) for t in texts]
     elif engine in ("docgen", "docgen+glossary"):
         from docgen.translate import engine as eng
@@ -132,14 +132,14 @@ def run_child(engine: str, beam: int, texts: list[str], pkg_dir: Path, min_len: 
         mt.translate_sentences(texts[:1])
         lengths.clear()
         if engine == "docgen":
-            t0 = time.perf_counter()
+            t0, c0 = time.perf_counter(), time.process_time()
             out = mt.translate_sentences(texts)
         else:
             from docgen.translate import SegmentTranslator
             from docgen.translate.cache import SegmentCache
 
             cache = SegmentCache(DATA / f"cache-{os.getpid()}.sqlite")
-            t0 = time.perf_counter()
+            t0, c0 = time.perf_counter(), time.process_time()
             out = SegmentTranslator(mt=mt, cache=cache).translate_batch(texts, "en", "ru")
             cache.close()
             (DATA / f"cache-{os.getpid()}.sqlite").unlink()
@@ -151,13 +151,13 @@ def run_child(engine: str, beam: int, texts: list[str], pkg_dir: Path, min_len: 
                                     compute_type="auto")
         tokens = [sp.encode(t, out_type=str) for t in texts]
         tr.translate_batch(tokens[:1], beam_size=beam)
-        t0 = time.perf_counter()
+        t0, c0 = time.perf_counter(), time.process_time()
         res = tr.translate_batch(tokens, replace_unknowns=True, max_batch_size=1024, batch_type="tokens",
                                  beam_size=beam, num_hypotheses=1, length_penalty=0.2, **bounds)
         out = [sp.decode_pieces(r.hypotheses[0]).replace("▁", " ").replace("_", " ").lstrip(" ") for r in res]
         lengths = [len(r.hypotheses[0]) for r in res]
-    elapsed = time.perf_counter() - t0
-    return {"seconds": elapsed, "outputs": out, "out_tokens": sum(lengths), "lengths": lengths}
+    elapsed, cpu = time.perf_counter() - t0, time.process_time() - c0
+    return {"seconds": elapsed, "cpu": cpu, "outputs": out, "out_tokens": sum(lengths), "lengths": lengths}
 
 
 def explain_differences(pkg_dir: Path, texts: list[str], differing: list[int], beam: int, min_len: int,
@@ -223,6 +223,7 @@ def main() -> None:
                 out = subprocess.run(cmd, check=True, capture_output=True, text=True).stdout
                 runs[e].append(json.loads(out.strip().splitlines()[-1]))
         med = {e: statistics.median(r["seconds"] for r in runs[e]) for e in engines}
+        cpu = {e: statistics.median(r["cpu"] for r in runs[e]) for e in engines}  # all threads of the child
         print(f"\nbeam {beam}: {'engine':<18}{'median s':>10}{'sent/s':>9}{'out tok/s':>11}{'tokens/output':>15}")
         for e in engines:
             toks, n = runs[e][0]["out_tokens"], len(runs[e][0]["outputs"])
@@ -237,6 +238,10 @@ def main() -> None:
         if differing:
             explain_differences(pkg_dir, texts, differing, beam, args.min_len, args.max_len)
         tok_rate = {e: runs[e][0]["out_tokens"] / med[e] for e in engines}
+        print(f"        CPU time (less sensitive to other users of the machine): docgen {cpu['docgen']:.1f} s, "
+              f"argostranslate {cpu['argostranslate']:.1f} s ({cpu['argostranslate'] / cpu['docgen']:.1f}x), "
+              f"bare CTranslate2 {cpu['bare-ctranslate2']:.1f} s (docgen at "
+              f"{cpu['bare-ctranslate2'] / cpu['docgen']:.0%} of its efficiency)")
         print(f"        docgen vs argostranslate: {med['argostranslate'] / med['docgen']:.1f}x the sentences/s; "
               f"identical outputs {same('docgen', 'argostranslate')} (bare CTranslate2: "
               f"{same('bare-ctranslate2', 'argostranslate')})")

@@ -133,14 +133,13 @@ tr { break-inside: avoid; }
 def estimate_pages(doc: Document) -> int:
     import re
 
-    import weasyprint
+    from docgen.writers.pdf_writer import _no_fetch, _weasy, to_html
 
-    from docgen.writers.pdf_writer import _no_fetch, to_html
-
+    weasyprint, fonts, _ = _weasy()  # the PDF writer's font configuration: fonts loaded once per process
     page = to_html(doc)
     css = _WORD_LIKE_CSS % {"orientation": "landscape" if doc.landscape else "portrait", "after": "5pt"}
     page = re.sub(r"<style>.*?</style>", lambda _: f"<style>{css}</style>", page, count=1, flags=re.S)
-    return max(1, len(weasyprint.HTML(string=page, url_fetcher=_no_fetch).render().pages))
+    return max(1, len(weasyprint.HTML(string=page, url_fetcher=_no_fetch).render(font_config=fonts).pages))
 
 
 def _cant_split(row) -> None:
