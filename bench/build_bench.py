@@ -9,8 +9,9 @@ measured in one run mean anything):
      translate or grammar-check) against a fresh process that imports WeasyPrint and
      renders one two-page Cyrillic+CJK letter (the case's own letter) — the target
      is a ratio under 2;
-  3. warm builds in one long-running process, per stage (load, evidence, render,
-     translate, QA, each writer, review files, manifest) and WeasyPrint's share.
+  3. warm builds in one long-running process with one Session, per pipeline stage
+     (load, evidence, render, translate, QA, compose, write) and per file written
+     (each writer), and WeasyPrint's share.
 Wall time and CPU time of this process are both given: CPU time is what the code
 costs, wall time also counts waiting for the other users of the machine.
 
@@ -19,7 +20,6 @@ Caches go to bench/.data/build/ (git-ignored); outputs to a temporary folder."""
 from __future__ import annotations
 
 import argparse
-import importlib
 import json
 import os
 import resource
@@ -72,45 +72,42 @@ def _pages(pdf: Path) -> int:
 
 
 class _Stages:
-    """Times the stages of docgen.build by wrapping the functions it calls (nothing in
-    docgen changes for the bench)."""
+    """Times the pipeline's stages (its `on_event` reports) and every file the output
+    store writes (wrapping OutputStore.put); nothing in docgen changes for the bench."""
 
     def __init__(self) -> None:
         self.wall: dict[str, float] = defaultdict(float)
         self.cpu: dict[str, float] = defaultdict(float)
+        self._open: tuple[str, float, float] | None = None
 
-    def wrap(self, module, attr: str, label) -> None:
-        fn = module[attr] if isinstance(module, dict) else getattr(module, attr)
+    def _close(self) -> None:
+        if self._open:
+            name, t, c = self._open
+            self.wall[name] += time.perf_counter() - t
+            self.cpu[name] += time.process_time() - c
+        self._open = None
 
-        def timed(*a, **kw):
-            name = label(*a) if callable(label) else label
-            t, c = time.perf_counter(), time.process_time()
-            try:
-                return fn(*a, **kw)
-            finally:
-                self.wall[name] += time.perf_counter() - t
-                self.cpu[name] += time.process_time() - c
-
-        if isinstance(module, dict):
-            module[attr] = timed
-        else:
-            setattr(module, attr, timed)
+    def on_event(self, event) -> None:
+        self._close()
+        if event.kind == "stage":
+            self._open = (f"stage {event.stage}", time.perf_counter(), time.process_time())
 
     def install(self) -> None:
-        b = importlib.import_module("docgen.build")  # the module (docgen.build is also the function)
-        eo = importlib.import_module("docgen.evidence.outputs")
-        from docgen import writers
+        from docgen.store import OutputStore
 
-        for attr, label in (("load_case", "load case"), ("evidence_entries", "evidence facts"),
-                            ("render_letter", "render (templates)"), ("translate_letter", "translate"),
-                            ("run_checks", "QA checks"), ("compose_documents", "compose documents"),
-                            ("save_letter_state", "letter.json"), ("write_review_xliff", "review.xlf"),
-                            ("write_review_docx", "review.docx"), ("_manifest", "manifest")):
-            if hasattr(b, attr):
-                self.wrap(b, attr, label)
-        self.wrap(eo, "write_bundle", "evidence-bundle.pdf")
-        for fmt in list(writers.WRITERS):
-            self.wrap(writers.WRITERS, fmt, lambda doc, path, fmt=fmt: f"{fmt}: {Path(path).name}")
+        put = OutputStore.put
+        stages = self
+
+        def timed_put(store, output, data, **params):
+            t, c = time.perf_counter(), time.process_time()
+            try:
+                return put(store, output, data, **params)
+            finally:  # counted inside the "write" stage too; shown indented
+                name = f"  {output.format}: {output.relpath(**params)}"
+                stages.wall[name] += time.perf_counter() - t
+                stages.cpu[name] += time.process_time() - c
+
+        OutputStore.put = timed_put
 
     def reset(self) -> None:
         self.wall.clear()
@@ -126,21 +123,26 @@ def _stage_table(title: str, runs: list[dict]) -> None:
     names = {k for r in runs for k in r["stages"]}
     stage = {k: (med(r["stages"].get(k, [0, 0])[0] for r in runs), med(r["stages"].get(k, [0, 0])[1] for r in runs))
              for k in names}
-    for k in sorted(names, key=lambda k: -stage[k][0]):
+    order = [k for k in sorted(names, key=lambda k: -stage[k][0]) if not k.startswith(" ")]
+    for k in order:
         print(f"  {k:36s} {stage[k][0]:7.3f} {stage[k][1]:7.3f} {stage[k][0] / total:6.0%}")
-    rest = total - sum(w for w, _ in stage.values())
-    print(f"  {'(rest: outdir, qa.json, hashing)':36s} {max(0.0, rest):7.3f}")
-    pdf = [k for k in names if k.startswith("pdf: ")]
+        if k == "stage write":
+            for f in sorted((n for n in names if n.startswith(" ")), key=lambda n: -stage[n][0]):
+                print(f"  {f:36s} {stage[f][0]:7.3f} {stage[f][1]:7.3f} {stage[f][0] / total:6.0%}")
+    rest = total - sum(w for k, (w, _) in stage.items() if not k.startswith(" "))
+    print(f"  {'(outside the stages)':36s} {max(0.0, rest):7.3f}")
+    pdf = [k for k in names if k.startswith("  pdf: ")]
     w, c = sum(stage[k][0] for k in pdf), sum(stage[k][1] for k in pdf)
     print(f"  WeasyPrint, {len(pdf)} PDFs: {w:.2f} s wall, {c:.2f} s CPU = {w / total:.0%} of the wall time")
 
 
-def _timed_build(case: Path, outdir: Path, stages: _Stages) -> dict:
-    from docgen import BuildOptions, build
+def _timed_build(case: Path, outdir: Path, stages: _Stages, session=None) -> dict:
+    from docgen.pipeline.build import BuildOptions, build_case
 
     stages.reset()
     t, c = time.perf_counter(), time.process_time()
-    build(case, BuildOptions(outdir=outdir))
+    build_case(case, BuildOptions(outdir=outdir), session, on_event=stages.on_event)
+    stages._close()
     return {"wall": time.perf_counter() - t, "cpu": time.process_time() - c,
             "stages": {k: [stages.wall[k], stages.cpu[k]] for k in stages.wall}}
 
@@ -148,13 +150,13 @@ def _timed_build(case: Path, outdir: Path, stages: _Stages) -> dict:
 def _one(case: Path, outdir: Path) -> None:
     """A fresh process: import docgen's build, build once with stage timers, print JSON."""
     t, c = time.perf_counter(), time.process_time()
-    import docgen.build  # noqa: F401
+    import docgen.pipeline.build  # noqa: F401
 
     imported = [time.perf_counter() - t, time.process_time() - c]
     stages = _Stages()
     stages.install()
     r = _timed_build(case, outdir, stages)
-    r["stages"]["import docgen.build"] = imported
+    r["stages"]["import docgen.pipeline.build"] = imported
     r["wall"] += imported[0]
     r["cpu"] += imported[1]
     print(json.dumps(r))
@@ -215,10 +217,15 @@ def main() -> None:
           f" {cpu['docgen build']:6.2f} s CPU {cpu['docgen build'] / cpu['baseline']:4.2f}x  (x: of the baseline)")
     _stage_table("the same, per stage (bench --one, fresh processes)", [json.loads(o) for o in out["one"]])
 
-    # one long-running process
+    # one long-running process: one Session (templates, glossary, translators, LanguageTool client, caches)
+    from docgen.pipeline.session import Session
+
     stages = _Stages()
     stages.install()
-    _stage_table("warm build in a long-running process", [_timed_build(case, outdir, stages) for _ in range(args.runs)])
+    with Session.from_env() as session:
+        _timed_build(case, outdir, stages, session)  # the session's first build loads what it holds
+        runs = [_timed_build(case, outdir, stages, session) for _ in range(args.runs)]
+    _stage_table("warm build in a long-running process (one Session)", runs)
     shutil.rmtree(work, ignore_errors=True)
 
 
