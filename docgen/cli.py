@@ -41,6 +41,10 @@ def _parser() -> argparse.ArgumentParser:
     b.add_argument("--pdfa", action="store_true",
                    help=_("write the letter PDF as PDF/A-3b with the case file and index JSON embedded"))
 
+    from docgen.batch.command import add_parser as add_batch_parser
+
+    add_batch_parser(sub)
+
     i = sub.add_parser("index", help=_("evidence index (and bundle) for a case file or a folder of files"))
     i.add_argument("path", type=Path, help=_("a case file, or a folder of evidence files"))
     i.add_argument("-o", "--outdir", type=Path,
@@ -178,6 +182,12 @@ def _report(result) -> None:
     for f in result.findings:
         if f.severity == "error":
             print(f"  error [{f.check}] {f.where}: {f.render()}")
+
+
+def _cmd_batch(args: argparse.Namespace) -> int:
+    from docgen.batch.command import run
+
+    return run(args)
 
 
 def _cmd_index(args: argparse.Namespace) -> int:
@@ -455,7 +465,7 @@ def _cmd_lt(args: argparse.Namespace) -> int:
     return 0 if st.running or args.action == "stop" else 1
 
 
-COMMANDS = {"reply": _cmd_reply, "check-submit": _cmd_check_submit, "explain": _cmd_explain, "check": _cmd_check, "lt": _cmd_lt, "review": _cmd_review, "build": _cmd_build, "index": _cmd_index, "new": _cmd_new, "glossary": _cmd_glossary,
+COMMANDS = {"batch": _cmd_batch, "reply": _cmd_reply, "check-submit": _cmd_check_submit, "explain": _cmd_explain, "check": _cmd_check, "lt": _cmd_lt, "review": _cmd_review, "build": _cmd_build, "index": _cmd_index, "new": _cmd_new, "glossary": _cmd_glossary,
             "models": _cmd_models, "translate": _cmd_translate}
 
 

@@ -19,6 +19,11 @@ def glossary_dir() -> Path:
     return current().glossary_dir
 
 
+def batch_data_dir() -> Path:
+    """Header aliases and takedown-reason map of `docgen batch` (DOCGEN_BATCH_DATA moves it)."""
+    return Path(os.environ.get("DOCGEN_BATCH_DATA", PROJECT_ROOT / "docgen" / "batch" / "data"))
+
+
 def folder_version(folder: Path) -> str:
     """VERSION file plus a short hash of every file, so an edited copy is told apart."""
     if not folder.is_dir():

@@ -85,7 +85,9 @@ def _pydantic_problems(err: ValidationError, file: str, lines: _LineIndex) -> li
     for e in err.errors(include_url=False):
         loc = tuple(x for x in e["loc"] if not (isinstance(x, str) and x.startswith("function-")))
         # pydantic appends the union branch ("str", "date", …) to the path; drop it
-        loc = tuple(x for x in loc if x not in ("str", "date", "int", "none", "literal[...]"))
+        # ("date" only when doubled: a field named date, such as notice.date, stays in the path)
+        loc = tuple(x for i, x in enumerate(loc) if x not in ("str", "int", "none", "literal[...]")
+                    and not (x == "date" and i and loc[i - 1] == "date"))
         if e["type"] in _FRIENDLY:
             message = msg(_FRIENDLY[e["type"]])
         else:

@@ -1,0 +1,202 @@
+"""Batch benchmark: N generated cases (from the four samples, every ID made unique)
+built by `docgen batch` with full QA (the real LanguageTool) and every output (PDF,
+DOCX, bundle). Prints cases/minute cold and warm at 1 and N jobs, the peak RSS of
+the whole process tree (20 cases vs N cases: memory must stay flat), and the share
+of time per stage (one process, a sample of cases, stages timed in-process).
+
+    .venv/bin/python bench/batch_bench.py [--cases 200] [--single 40] [--jobs N]
+
+LT_URL=http://host:port uses a running LanguageTool server; otherwise one is started.
+Generated cases live in bench/.data/batch/ (git-ignored)."""
+from __future__ import annotations
+
+import argparse
+import os
+import re
+import shutil
+import subprocess
+import sys
+import tempfile
+import threading
+import time
+from collections import defaultdict
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent
+SAMPLES = ROOT / "samples"
+DATA = ROOT / "bench" / ".data" / "batch"
+IDS = re.compile(r"58213746-00\d\d-1|1184520937|RU741852963CN")
+
+
+def generate(n: int) -> Path:
+    """n case folders: the samples in turn, every order, SKU and tracking number unique."""
+    dest = DATA / f"cases-{n}"
+    if dest.is_dir() and len(list(dest.glob("*/case.yaml"))) == n:
+        return dest
+    shutil.rmtree(dest, ignore_errors=True)
+    samples = sorted(p for p in SAMPLES.iterdir() if (p / "case.yaml").is_file())
+    for i in range(n):
+        sample = samples[i % len(samples)]
+        folder = dest / f"{i:04d}-{sample.name}"
+        (folder / "evidence").mkdir(parents=True)
+        mapping: dict[str, str] = {}
+
+        def new_id(m: re.Match) -> str:
+            old = m.group()
+            if old not in mapping:
+                k = len(mapping)
+                if old.startswith("RU"):
+                    mapping[old] = f"RU7{i:05d}{k:03d}CN"
+                elif "-" in old:
+                    mapping[old] = f"5821{i:04d}-00{k:02d}-1"
+                else:
+                    mapping[old] = f"11{i:05d}{k:03d}"
+            return mapping[old]
+
+        text = IDS.sub(new_id, (sample / "case.yaml").read_text(encoding="utf-8"))
+        for ev in (sample / "evidence").iterdir():
+            os.link(ev, folder / "evidence" / IDS.sub(new_id, ev.name))
+        (folder / "case.yaml").write_text(text, encoding="utf-8")
+    return dest
+
+
+class TreeRSS:
+    """Samples the RSS of this process's children (the docgen batch run and its workers)."""
+
+    def __init__(self, pid: int):
+        import psutil
+
+        self.proc = psutil.Process(pid)
+        self.peak_total = 0
+        self.peak_one = 0
+        self._stop = threading.Event()
+        self._t = threading.Thread(target=self._run, daemon=True)
+        self._t.start()
+
+    def _run(self) -> None:
+        import psutil
+
+        while not self._stop.is_set():
+            try:
+                procs = [self.proc] + self.proc.children(recursive=True)
+                rss = []
+                for p in procs:
+                    try:
+                        if "java" not in p.name():
+                            rss.append(p.memory_info().rss)
+                    except psutil.Error:
+                        pass
+                self.peak_total = max(self.peak_total, sum(rss))
+                self.peak_one = max(self.peak_one, max(rss, default=0))
+            except psutil.Error:
+                pass
+            self._stop.wait(0.2)
+
+    def stop(self) -> None:
+        self._stop.set()
+        self._t.join()
+
+
+def run(source: Path, jobs: int, env: dict, label: str) -> dict:
+    out = Path(tempfile.mkdtemp(prefix="batch-bench-out-"))
+    cmd = [str(ROOT / ".venv" / "bin" / "docgen"), "batch", str(source), "-o", str(out), "--jobs", str(jobs)]
+    t0 = time.perf_counter()
+    p = subprocess.Popen(cmd, env=env, stdout=subprocess.PIPE, stderr=subprocess.DEVNULL, text=True)
+    rss = TreeRSS(p.pid)
+    stdout, _ = p.communicate()
+    rss.stop()
+    seconds = time.perf_counter() - t0
+    n = len(list(source.glob("*/case.yaml")))
+    built = len(list(out.glob("cases/*/out/manifest.json")))
+    shutil.rmtree(out, ignore_errors=True)
+    row = {"label": label, "cases": n, "built": built, "jobs": jobs, "seconds": seconds,
+           "per_min": n / seconds * 60, "rss_total_mb": rss.peak_total / 2**20, "rss_one_mb": rss.peak_one / 2**20,
+           "exit": p.returncode}
+    print(f"{label:<28} {n:>4} cases  {jobs} job(s)  {seconds:7.1f} s  {row['per_min']:6.1f} cases/min  "
+          f"peak RSS {row['rss_total_mb']:6.0f} MB all processes, {row['rss_one_mb']:5.0f} MB largest  "
+          f"(built {built}, exit {p.returncode})", flush=True)
+    return row
+
+
+def stages(source: Path, count: int) -> None:
+    """Share of time per stage: `count` cases built in this process, each stage timed."""
+    import docgen.build as b
+    from docgen import build
+    from docgen.batch.run import _translator
+    from docgen.case.loader import load_case
+
+    spent: dict[str, float] = defaultdict(float)
+
+    def timed(name, fn):
+        def wrapper(*a, **kw):
+            t = time.perf_counter()
+            try:
+                return fn(*a, **kw)
+            finally:
+                spent[name] += time.perf_counter() - t
+        return wrapper
+
+    for attr, name in (("load_case", "load case"), ("evidence_entries", "evidence inspection"),
+                       ("render_letter", "render"), ("translate_letter", "translate"), ("run_checks", "QA checks"),
+                       ("write_index_outputs", "index + bundle"), ("write_review_xliff", "review files"),
+                       ("write_review_docx", "review files"), ("save_letter_state", "review files")):
+        setattr(b, attr, timed(name, getattr(b, attr)))
+    writers = dict(b.WRITERS)
+    for fmt, fn in writers.items():
+        b.WRITERS[fmt] = timed(f"letter {fmt.upper()}", fn)
+    out = Path(tempfile.mkdtemp(prefix="batch-bench-stages-"))
+    cases = sorted(source.glob("*/case.yaml"))[:count]
+    t0 = time.perf_counter()
+    try:
+        for i, case in enumerate(cases):
+            c = load_case(case).case
+            build(case, b.BuildOptions(outdir=out / str(i), translator=_translator(c.language, c.target)))
+    finally:
+        b.WRITERS.update(writers)
+        shutil.rmtree(out, ignore_errors=True)
+    total = time.perf_counter() - t0
+    spent["other (manifest, hashing, staging)"] = total - sum(spent.values())
+    print(f"\nshare of time per stage ({len(cases)} cases, one process, warm caches, {total / len(cases):.2f} s/case):")
+    for name, s in sorted(spent.items(), key=lambda kv: -kv[1]):
+        print(f"  {name:<36} {s / total:6.1%}  ({s / len(cases):.3f} s/case)")
+
+
+def main() -> int:
+    ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    ap.add_argument("--cases", type=int, default=200)
+    ap.add_argument("--single", type=int, default=40, help="cases for the 1-job run (the rate is per minute)")
+    ap.add_argument("--jobs", type=int, default=os.cpu_count() or 2)
+    ap.add_argument("--stage-cases", type=int, default=12)
+    args = ap.parse_args()
+
+    from docgen.qa import languagetool as lt
+
+    env = dict(os.environ)
+    if not env.get("LT_URL"):
+        st = lt.start()
+        if not st.running:
+            print(f"LanguageTool: {st.message}", file=sys.stderr)
+            return 1
+        env["LT_URL"] = st.url
+    print(f"LanguageTool at {env['LT_URL']}; {os.cpu_count()} cores; docgen batch --jobs {args.jobs}", flush=True)
+    big, small, single = generate(args.cases), generate(20), generate(args.single)
+    cache = Path(tempfile.mkdtemp(prefix="batch-bench-cache-"))
+    env["DOCGEN_CACHE_DIR"] = str(cache)  # cold: empty segment and grammar caches
+    try:
+        rows = [run(big, args.jobs, env, "cold (empty caches)"),
+                run(big, args.jobs, env, "warm"),
+                run(single, 1, env, "warm, one job"),
+                run(small, args.jobs, env, "warm, 20 cases")]
+    finally:
+        shutil.rmtree(cache, ignore_errors=True)
+    warm_n, warm_20 = rows[1], rows[3]
+    print(f"\nspeed-up {args.jobs} jobs vs 1: {warm_n['per_min'] / rows[2]['per_min']:.2f}x; "
+          f"peak RSS {args.cases} vs 20 cases: {warm_n['rss_total_mb'] / warm_20['rss_total_mb']:.2f}x "
+          f"(largest process {warm_n['rss_one_mb'] / warm_20['rss_one_mb']:.2f}x)")
+    os.environ.update({"LT_URL": env["LT_URL"]})
+    stages(small, args.stage_cases)
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())

@@ -1,0 +1,65 @@
+"""`docgen batch` on the command line (the parser and the command; docgen/cli.py only
+registers them)."""
+from __future__ import annotations
+
+import argparse
+import sys
+from pathlib import Path
+
+from docgen.errors import DocgenError, Problem
+
+
+def add_parser(sub) -> argparse.ArgumentParser:
+    bt = sub.add_parser("batch", help="many cases at once: a folder of cases, a spreadsheet or a Seller API JSON")
+    bt.add_argument("source", type=Path, help="folder of case folders, .csv/.xlsx, or saved Seller API .json")
+    bt.add_argument("-o", "--outdir", type=Path, help="output folder (default: SOURCE-batch/ beside the source)")
+    bt.add_argument("--defaults", type=Path, help="YAML with the fields every row shares (seller, language, facts …)")
+    bt.add_argument("--evidence-dir", type=Path, help="folder of evidence files (default: evidence/ beside SOURCE)")
+    bt.add_argument("--jobs", "-j", type=int, help="worker processes (default: number of cores)")
+    bt.add_argument("--only-changed", action="store_true", help="skip cases whose inputs equal their manifest's")
+    bt.add_argument("--strict", action="store_true", help="exit 3 when error findings remain")
+    bt.add_argument("--executor", choices=("local", "dask"), default="local",
+                    help="local worker processes (default) or Dask distributed")
+    bt.add_argument("--scheduler", help="with --executor dask: address of a running scheduler "
+                    "(default: a local cluster of --jobs workers)")
+    bt.add_argument("--no-bundle", action="store_true", help="skip evidence-bundle.pdf")
+    return bt
+
+
+def run(args: argparse.Namespace) -> int:
+    from docgen.batch import BatchOptions, run_batch
+    from docgen.batch.run import Progress
+
+    if args.scheduler and args.executor != "dask":
+        raise DocgenError(Problem(str(args.source), "--scheduler", "only applies to --executor dask"))
+    progress: Progress | None = None
+
+    def on_plan(plan) -> None:  # the bar starts once the number of cases is known
+        nonlocal progress
+        progress = Progress(len(plan.jobs))
+
+    opts = BatchOptions(outdir=args.outdir, defaults=args.defaults, evidence_dir=args.evidence_dir, jobs=args.jobs,
+                        only_changed=args.only_changed, strict=args.strict, executor=args.executor,
+                        scheduler=args.scheduler, bundle=not args.no_bundle)
+    try:
+        batch = run_batch(args.source, opts, on_result=lambda r: progress.update(r), on_plan=on_plan)
+    finally:
+        if progress is not None:
+            progress.close()
+    for p in batch.problems:
+        print(f"docgen: refused: {p}", file=sys.stderr)
+    for r in batch.results:
+        if r.status == "failed":
+            for msg in r.problems:
+                print(f"docgen: failed: {r.id}: {msg}", file=sys.stderr)
+    from collections import Counter
+
+    c = Counter(r.status for r in batch.results)
+    errs = sum(1 for r in batch.results if r.summary.get("error"))
+    print(f"docgen: batch: {c.get('built', 0)} built, {c.get('unchanged', 0)} unchanged, {c.get('failed', 0)} failed, "
+          f"{len(batch.problems)} row(s) refused; {errs} case(s) with error findings; {batch.seconds:.0f} s")
+    print(f"docgen: report: {batch.report[0]} and {batch.report[1].name}")
+    code = batch.strict_exit_code() if args.strict else batch.exit_code
+    if code == 3:
+        print("docgen: --strict: error findings remain", file=sys.stderr)
+    return code
