@@ -166,35 +166,45 @@ def main() -> int:
     ap.add_argument("--cases", type=int, default=200)
     ap.add_argument("--single", type=int, default=40, help="cases for the 1-job run (the rate is per minute)")
     ap.add_argument("--jobs", type=int, default=os.cpu_count() or 2)
+    ap.add_argument("--small", type=int, default=20, help="cases of the run whose peak RSS is compared")
     ap.add_argument("--stage-cases", type=int, default=12)
     args = ap.parse_args()
 
+    started = False
+    if not os.environ.get("LT_URL"):  # a server of the bench's own, stopped at the end
+        os.environ["DOCGEN_STATE_DIR"] = str(DATA / "lt-state")
     from docgen.qa import languagetool as lt
 
     env = dict(os.environ)
     if not env.get("LT_URL"):
         st = lt.start()
+        started = True
         if not st.running:
             print(f"LanguageTool: {st.message}", file=sys.stderr)
             return 1
         env["LT_URL"] = st.url
     print(f"LanguageTool at {env['LT_URL']}; {os.cpu_count()} cores; docgen batch --jobs {args.jobs}", flush=True)
-    big, small, single = generate(args.cases), generate(20), generate(args.single)
+    big, small, single = generate(args.cases), generate(args.small), generate(args.single)
     cache = Path(tempfile.mkdtemp(prefix="batch-bench-cache-"))
     env["DOCGEN_CACHE_DIR"] = str(cache)  # cold: empty segment and grammar caches
     try:
         rows = [run(big, args.jobs, env, "cold (empty caches)"),
                 run(big, args.jobs, env, "warm"),
                 run(single, 1, env, "warm, one job"),
-                run(small, args.jobs, env, "warm, 20 cases")]
+                run(small, args.jobs, env, f"warm, {args.small} cases")]
     finally:
         shutil.rmtree(cache, ignore_errors=True)
     warm_n, warm_20 = rows[1], rows[3]
     print(f"\nspeed-up {args.jobs} jobs vs 1: {warm_n['per_min'] / rows[2]['per_min']:.2f}x; "
-          f"peak RSS {args.cases} vs 20 cases: {warm_n['rss_total_mb'] / warm_20['rss_total_mb']:.2f}x "
+          f"peak RSS {args.cases} vs {args.small} cases: {warm_n['rss_total_mb'] / warm_20['rss_total_mb']:.2f}x "
           f"(largest process {warm_n['rss_one_mb'] / warm_20['rss_one_mb']:.2f}x)")
     os.environ.update({"LT_URL": env["LT_URL"]})
-    stages(small, args.stage_cases)
+    try:
+        stages(small, args.stage_cases)
+    finally:
+        if started:
+            os.environ.pop("LT_URL")
+            lt.stop()
     return 0
 
 

@@ -53,8 +53,9 @@ def _row(order: str, day: int, amount: str = "3480.00 RUB", evidence: str = "") 
 
 
 @pytest.fixture(scope="module")
-def csv_batch(tmp_path_factory, languagetool):
-    """A CSV of 5 held orders, 3 of them bad, built once (2 workers) for the tests below."""
+def csv_batch(tmp_path_factory, languagetool, built_samples):
+    """A CSV of 5 held orders, 3 of them bad, built once (2 workers) for the tests below.
+    (After the samples: the letters share their template sentences, checked once.)"""
     base = tmp_path_factory.mktemp("csv-batch")
     _evidence(base, ["58213741-0017-1", "58213742-0017-1"])
     rows = [HEADER, _row("58213741-0017-1", 24),
@@ -223,7 +224,7 @@ def test_seller_api_posting_list_as_one_performance_case(tmp_path):
     assert case.facts[0].text == "2 个货件因承运商停收延迟交接。"
 
 
-def test_seller_api_product_list_takedowns_and_root_causes(tmp_path, languagetool):
+def test_seller_api_product_list_takedowns_and_root_causes(tmp_path, languagetool, built_samples):
     src = tmp_path / "products.json"
     shutil.copy(DATA / "product-info-list.json", src)
     defaults = _defaults(tmp_path, case_type="listing_takedown", facts=[], notice={"date": "2026-10-12"},
@@ -280,3 +281,17 @@ def test_dask_executor_on_a_local_cluster(tmp_path, languagetool):
 
     assert r.worker != os.getpid()  # built in the cluster's worker process, not here
     assert "58213746-0017-1" in pdf_text(tmp_path / "out" / "cases" / "fund-hold" / "out" / "letter.ru.pdf")
+
+
+def test_a_case_edited_by_hand_is_kept_and_an_unchanged_one_untouched(tmp_path):
+    src = tmp_path / "postings.json"
+    shutil.copy(DATA / "fbs-posting-list.json", src)
+    defaults = _defaults(tmp_path, facts=[{"text": "货件 {order} 已签收。"}])
+    first = {j.id: Path(j.case_path) for j in plan_batch(src, tmp_path / "out", defaults).jobs}
+    edited, same = first["hold-58213746-0031-1"], first["hold-58213746-0032-1"]
+    edited.write_text(edited.read_text(encoding="utf-8").replace("已签收。", "已于10月24日签收。"), encoding="utf-8")
+    stamp = same.stat().st_mtime_ns
+    again = {j.id: j for j in plan_batch(src, tmp_path / "out", defaults).jobs}
+    assert "edited by hand" in again["hold-58213746-0031-1"].note
+    assert "已于10月24日签收。" in edited.read_text(encoding="utf-8")
+    assert again["hold-58213746-0032-1"].note is None and same.stat().st_mtime_ns == stamp
