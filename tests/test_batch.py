@@ -144,9 +144,9 @@ def test_xlsx_headers_in_three_languages_and_grouping_rules(tmp_path):
     wb = openpyxl.Workbook()
     ws = wb.active
     ws.title = "Удержания"
-    ws.append(["Номер отправления", "Трек-номер", "Сумма", "Тип", "Факт", "Факт ru"])
+    ws.append(["Номер отправления", "Трек-номер", "Сумма", "Тип", "Факт", "Факт ru", "冻结原因"])
     ws.append(["58213746-0017-1; 58213746-0018-1", "RU1", "10.00 RUB", "资金冻结", "买家已签收。",
-               "Покупатель получил посылку."])  # one held-order row listing two orders → two cases
+               "Покупатель получил посылку.", "HOLD-012"])  # one held-order row listing two orders → two cases
     ws2 = wb.create_sheet("Takedowns")
     ws2.append(["SKU", "Артикул", "下架原因", "case type", "fact"])
     ws2.append([1184520937, "EX-65C-WHT", "Нет сертификата соответствия", "listing_takedown", "已取得证书。"])
@@ -168,7 +168,7 @@ def test_xlsx_headers_in_three_languages_and_grouping_rules(tmp_path):
     assert sorted(cases) == ["hold-58213746-0017-1", "hold-58213746-0018-1", "perf-on_time_delivery-RATING-OTD-30",
                              "sku-1184520937", "sku-1184520940"]
     for cid in ("hold-58213746-0017-1", "hold-58213746-0018-1"):  # fund_hold: exactly one order each
-        assert [i.order for i in cases[cid].items] == [cid[5:]]
+        assert [i.order for i in cases[cid].items] == [cid[5:]] and cases[cid].hold_reason == "HOLD-012"
     sku = cases["sku-1184520937"]  # listing_takedown: one case per SKU, rows merged
     assert [i.sku for i in sku.items] == ["1184520937"] and sku.reason == "certificate_missing"
     assert [f.text for f in sku.facts] == ["已取得证书。", "包装已印 EAC 标志。"]

@@ -30,8 +30,9 @@ from docgen.errors import DocgenError, Problem
 from docgen.resources import batch_data_dir
 
 DEFAULT_KEYS = ("case_type", "language", "target", "letter_date", "reference", "seller", "notice", "facts",
-                "evidence", "evidence_dir", "request", "request_ru", "request_en", "appeal_round",
-                "evidence_rules", "reason", "metric", "window_days", "topic")
+                "evidence", "evidence_dir", "request", "request_ru", "request_en", "appeal_round", "rule",
+                "evidence_rules", "reason", "reason_text", "takedown_kind", "metric", "metric_name", "window_days",
+                "topic", "topic_text", "payout_id", "hold_reason")
 CASE_PREFIX = {"fund_hold": "hold", "listing_takedown": "sku", "performance_review": "perf",
                "support_request": "req"}
 GENERATED = ".batch.json"  # in each case folder: the hash of the case.yaml docgen wrote
@@ -461,8 +462,9 @@ def draft_case(ctype: str, recs: list[Record], defaults: dict, dfolder: Path | N
 
     # facts: each row's own, citing that row's evidence unless a fact names its files; then the defaults'
     facts: list[dict] = []
+    no_other_facts = not defaults.get("facts") and not any(r.facts for r in recs)
     for ri, r in enumerate(recs):
-        if r.kind == "product" and reasons:
+        if r.kind == "product" and reasons and no_other_facts:
             tmpl = data("takedown_reasons.yaml").get("fact") or {}
             text = {lg: fill(str(t), lg) for lg, t in tmpl.items()}
             fact = {"text": text.get(lang, "")}
@@ -529,24 +531,49 @@ def draft_case(ctype: str, recs: list[Record], defaults: dict, dfolder: Path | N
         v = pick(key, key)
         if v is not None:
             d[key] = fill(cell_text(v), key[8:] or lang)
-    for key in ("appeal_round", "evidence_rules"):
+    for key in ("appeal_round", "evidence_rules", "rule"):
         if key in defaults:
             d[key] = defaults[key]
             prov[key] = dcell(key)
+    from docgen.case.model import METRICS, TOPICS
+
+    def typed(enum: str, text_field: str, allowed) -> None:
+        """A known value as it is; other words → `other` with the words kept in text_field."""
+        v = pick(enum, enum)
+        if v is None:
+            return
+        code = _canon(enum, v, allowed)
+        if code in allowed:
+            d[enum] = code
+        else:
+            d[enum], d[text_field] = "other", cell_text(v)
+            prov[text_field] = prov.get(enum, first.origin)
+
     if ctype == "listing_takedown":
         codes = [takedown_reason(t) for t in reasons] or ([_reason_code(row_reason)] if row_reason else [])
-        d["reason"] = next((c for c in codes if c != "other"), codes[0] if codes else None)
-        if d["reason"] is None:
-            del d["reason"]
+        if codes:
+            d["reason"] = next((c for c in codes if c != "other"), codes[0])
+        if reasons:
+            d["reason_text"] = "; ".join(reasons)  # Ozon's own words, quoted in the letter
         prov["reason"] = first.cell("reason") if first.get("reason") else first.cell("human_texts")
+        prov["reason_text"] = prov["reason"]
+        for key in ("reason_text", "takedown_kind"):
+            if (v := pick(key, key)) is not None:
+                d[key] = cell_text(v)
     elif ctype == "performance_review":
-        if (v := pick("metric", "metric")) is not None:
-            d["metric"] = _canon("metric", v, ())
+        typed("metric", "metric_name", METRICS)
+        if (v := pick("metric_name", "metric_name")) is not None:
+            d["metric_name"] = cell_text(v)
         if (v := pick("window_days", "window_days")) is not None:
             d["window_days"] = int(v) if str(v).strip().isdigit() else v
     elif ctype == "support_request":
-        if (v := pick("topic", "topic")) is not None:
-            d["topic"] = cell_text(v)
+        typed("topic", "topic_text", TOPICS)
+        for key in ("topic_text", "payout_id"):
+            if (v := pick(key, key)) is not None:
+                d[key] = cell_text(v)
+    elif ctype == "fund_hold":
+        if (v := pick("hold_reason", "hold_reason")) is not None:
+            d["hold_reason"] = cell_text(v)
     for msg in dict.fromkeys(fill.missing):
         problems.append(RowProblem(first.origin, "", msg))
     keys = orders if ctype in ("fund_hold", "performance_review") else skus or orders
