@@ -38,7 +38,7 @@ def generate(n: int) -> Path:
     for i in range(n):
         sample = samples[i % len(samples)]
         folder = dest / f"{i:04d}-{sample.name}"
-        (folder / "evidence").mkdir(parents=True)
+        shutil.copytree(sample, folder, ignore=shutil.ignore_patterns("out"), copy_function=os.link)
         mapping: dict[str, str] = {}
 
         def new_id(m: re.Match) -> str:
@@ -53,10 +53,14 @@ def generate(n: int) -> Path:
                     mapping[old] = f"11{i:05d}{k:03d}"
             return mapping[old]
 
-        text = IDS.sub(new_id, (sample / "case.yaml").read_text(encoding="utf-8"))
-        for ev in (sample / "evidence").iterdir():
-            os.link(ev, folder / "evidence" / IDS.sub(new_id, ev.name))
-        (folder / "case.yaml").write_text(text, encoding="utf-8")
+        # IDs made unique in the case file, in file names and in earlier rounds' manifests
+        for path in sorted(folder.rglob("*"), key=lambda p: -len(p.parts)):
+            if path.is_file() and path.suffix in (".yaml", ".json"):
+                text = IDS.sub(new_id, path.read_text(encoding="utf-8"))
+                path.unlink()  # a hard link: never write through it into the sample
+                path.write_text(text, encoding="utf-8")
+            if IDS.search(path.name):
+                path.rename(path.with_name(IDS.sub(new_id, path.name)))
     return dest
 
 
