@@ -123,46 +123,29 @@ def run(source: Path, jobs: int, env: dict, label: str) -> dict:
 
 
 def stages(source: Path, count: int) -> None:
-    """Share of time per stage: `count` cases built in this process, each stage timed."""
-    import docgen.build as b
-    from docgen import build
-    from docgen.batch.run import _translator
-    from docgen.case.loader import load_case
+    """Share of time per stage: `count` cases built in this process (one job), each
+    stage timed from the pipeline's events (JobResult.stages)."""
+    from docgen.batch import BatchOptions, run_batch
 
-    spent: dict[str, float] = defaultdict(float)
-
-    def timed(name, fn):
-        def wrapper(*a, **kw):
-            t = time.perf_counter()
-            try:
-                return fn(*a, **kw)
-            finally:
-                spent[name] += time.perf_counter() - t
-        return wrapper
-
-    for attr, name in (("load_case", "load case"), ("evidence_entries", "evidence inspection"),
-                       ("render_letter", "render"), ("translate_letter", "translate"), ("run_checks", "QA checks"),
-                       ("write_index_outputs", "index + bundle"), ("write_review_xliff", "review files"),
-                       ("write_review_docx", "review files"), ("save_letter_state", "review files")):
-        setattr(b, attr, timed(name, getattr(b, attr)))
-    writers = dict(b.WRITERS)
-    for fmt, fn in writers.items():
-        b.WRITERS[fmt] = timed(f"letter {fmt.upper()}", fn)
+    sub = Path(tempfile.mkdtemp(prefix="batch-bench-stages-src-"))
+    for case in sorted(source.glob("*/case.yaml"))[:count]:
+        os.symlink(case.parent, sub / case.parent.name)
     out = Path(tempfile.mkdtemp(prefix="batch-bench-stages-"))
-    cases = sorted(source.glob("*/case.yaml"))[:count]
-    t0 = time.perf_counter()
     try:
-        for i, case in enumerate(cases):
-            c = load_case(case).case
-            build(case, b.BuildOptions(outdir=out / str(i), translator=_translator(c.language, c.target)))
+        batch = run_batch(sub, BatchOptions(outdir=out, jobs=1))
     finally:
-        b.WRITERS.update(writers)
         shutil.rmtree(out, ignore_errors=True)
-    total = time.perf_counter() - t0
-    spent["other (manifest, hashing, staging)"] = total - sum(spent.values())
-    print(f"\nshare of time per stage ({len(cases)} cases, one process, warm caches, {total / len(cases):.2f} s/case):")
+        shutil.rmtree(sub, ignore_errors=True)
+    spent: dict[str, float] = defaultdict(float)
+    built = [r for r in batch.results if r.status == "built"]
+    for r in built:
+        for name, s in r.stages.items():
+            spent[name] += s
+    total = sum(r.seconds for r in built) or 1.0
+    spent["other (load, events)"] = max(0.0, total - sum(spent.values()))
+    print(f"\nshare of time per stage ({len(built)} cases, one process, warm caches, {total / max(1, len(built)):.2f} s/case):")
     for name, s in sorted(spent.items(), key=lambda kv: -kv[1]):
-        print(f"  {name:<36} {s / total:6.1%}  ({s / len(cases):.3f} s/case)")
+        print(f"  {name:<28} {s / total:6.1%}  ({s / max(1, len(built)):.3f} s/case)")
 
 
 def main() -> int:

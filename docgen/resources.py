@@ -21,7 +21,7 @@ def glossary_dir() -> Path:
 
 def batch_data_dir() -> Path:
     """Header aliases and takedown-reason map of `docgen batch` (DOCGEN_BATCH_DATA moves it)."""
-    return Path(os.environ.get("DOCGEN_BATCH_DATA", PROJECT_ROOT / "docgen" / "batch" / "data"))
+    return current().batch_data_dir
 
 
 def folder_version(folder: Path) -> str:

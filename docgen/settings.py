@@ -43,6 +43,7 @@ class Settings:
     models_dir: Path
     lt_jars: Path
     channels_file: Path = PROJECT_ROOT / "channels" / "channels.yaml"
+    batch_data_dir: Path = PROJECT_ROOT / "docgen" / "batch" / "data"  # docgen batch's header aliases and maps
     lt_url: str | None = None
     lt_heap: str = "1g"
     mt_threads: int = 0
@@ -70,6 +71,7 @@ class Settings:
             models_dir=Path(env.get("DOCGEN_MODELS_DIR") or xdg_data / "models"),
             lt_jars=Path(env.get("DOCGEN_LT_JARS") or PROJECT_ROOT / "vendor" / "languagetool" / "jars"),
             channels_file=Path(env.get("DOCGEN_CHANNELS") or PROJECT_ROOT / "channels" / "channels.yaml"),
+            batch_data_dir=Path(env.get("DOCGEN_BATCH_DATA") or PROJECT_ROOT / "docgen" / "batch" / "data"),
             lt_url=env.get("LT_URL") or None,
             lt_heap=env.get("DOCGEN_LT_HEAP") or "1g",
             mt_threads=max(threads, 0),

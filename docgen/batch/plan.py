@@ -27,6 +27,7 @@ from docgen.batch.sources import Cell, Record, RowProblem, cell_text, parse_date
 from docgen.case.loader import load_case
 from docgen.case.model import CASE_TYPES
 from docgen.errors import DocgenError, Problem
+from docgen.i18n import render
 from docgen.resources import batch_data_dir
 
 DEFAULT_KEYS = ("case_type", "language", "target", "letter_date", "reference", "seller", "notice", "facts",
@@ -701,7 +702,8 @@ def plan_folder(source: Path, outdir: Path) -> Plan:
         try:
             cf = load_case(p)
         except DocgenError as e:
-            problems += [RowProblem(Cell(x.file, None, x.line, None), x.field, x.message, cid) for x in e.problems]
+            problems += [RowProblem(Cell(x.file, None, x.line, None), x.field, render(x.message, "en"), cid)
+                         for x in e.problems]
             continue
         c = cf.case
         keys = [i.order or i.sku or "" for i in c.items]
@@ -750,7 +752,8 @@ def plan_batch(source: Path, outdir: Path, defaults_path: Path | None = None,
         try:
             path, note = write_case(draft, cases_dir)
         except DocgenError as e:
-            problems += [RowProblem(where_is(draft, x.field), x.field, x.message, cid) for x in e.problems]
+            problems += [RowProblem(where_is(draft, x.field), x.field, render(x.message, "en"), cid)
+                         for x in e.problems]
             continue
         jobs.append(Job(cid, ctype, str(path.resolve()), str((path.parent / "out").resolve()), draft.keys,
                         draft.reasons, note))

@@ -49,23 +49,24 @@ class JobResult:
     note: str | None = None
     seconds: float = 0.0
     worker: int = 0
+    stages: dict[str, float] = field(default_factory=dict)  # stage → seconds
 
 
 # -- the worker side -------------------------------------------------------------------------
 
-_TRANSLATORS: dict[tuple[str, str], object] = {}
+_SESSIONS: dict = {}
 
 
-def _translator(source: str, target: str):
-    """Loaded once per worker process and language pair, then reused for every case."""
-    if source == target:
-        return None
-    key = (source, target)
-    if key not in _TRANSLATORS:
-        from docgen.translate import default_translator
+def _session():
+    """One Session per worker process and settings: templates, glossary, translators (the
+    model loaded once) and LanguageTool clients are reused for every case it builds."""
+    from docgen.pipeline.session import Session
+    from docgen.settings import Settings
 
-        _TRANSLATORS[key] = default_translator(source, target)
-    return _TRANSLATORS[key]
+    settings = Settings.from_env()
+    if settings not in _SESSIONS:
+        _SESSIONS[settings] = Session(settings)
+    return _SESSIONS[settings]
 
 
 def _inputs_unchanged(case_path: Path, outdir: Path) -> str | None:
@@ -138,13 +139,21 @@ def _run_job(job: Job, settings: dict) -> JobResult:
                 res.status, res.state = "unchanged", state
                 _count(res, qa.get("findings", []))
                 return res
-        from docgen.build import BuildOptions, build
-        from docgen.case.loader import load_case
+        from docgen.pipeline.build import BuildOptions, build_case
 
-        case = load_case(case_path).case
-        result = build(case_path, BuildOptions(outdir=outdir, bundle=settings.get("bundle", True),
-                                               languagetool=settings.get("languagetool", True),
-                                               translator=_translator(case.language, case.target)))
+        stages: dict[str, float] = {}
+        mark = [None, time.perf_counter()]
+
+        def on_event(ev) -> None:  # time per stage, for the report and the bench
+            now = time.perf_counter()
+            if mark[0]:
+                stages[mark[0]] = stages.get(mark[0], 0.0) + now - mark[1]
+            mark[:] = [ev.stage if ev.kind == "stage" else None, now]
+
+        result = build_case(case_path, BuildOptions(outdir=outdir, bundle=settings.get("bundle", True),
+                                                    languagetool=settings.get("languagetool", True)),
+                            _session(), on_event)
+        res.stages = stages
         import json
 
         res.state = json.loads((result.outdir / "manifest.json").read_text(encoding="utf-8")).get("state")
