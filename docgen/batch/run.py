@@ -57,13 +57,16 @@ class JobResult:
 _SESSIONS: dict = {}
 
 
-def _session():
+def _session(lt_url: str | None = None):
     """One Session per worker process and settings: templates, glossary, translators (the
-    model loaded once) and LanguageTool clients are reused for every case it builds."""
+    model loaded once) and LanguageTool clients are reused for every case it builds.
+    `lt_url`: the batch's one LanguageTool server."""
     from docgen.pipeline.session import Session
     from docgen.settings import Settings
 
     settings = Settings.from_env()
+    if lt_url:
+        settings = settings.with_(lt_url=lt_url)
     if settings not in _SESSIONS:
         _SESSIONS[settings] = Session(settings)
     return _SESSIONS[settings]
@@ -109,19 +112,9 @@ def _cached_version(folder: Path) -> str:
 
 
 def run_job(job: Job, settings: dict) -> JobResult:
-    """Builds one case (in whichever process runs it). `settings`: env (LT_URL …),
-    only_changed, bundle, languagetool."""
-    env = settings.get("env") or {}
-    saved = {k: os.environ.get(k) for k in env}
-    os.environ.update(env)  # restored below: a run in the caller's own process leaves no trace
-    try:
-        return _run_job(job, settings)
-    finally:
-        for k, v in saved.items():
-            if v is None:
-                os.environ.pop(k, None)
-            else:
-                os.environ[k] = v
+    """Builds one case (in whichever process runs it). `settings`: lt_url, only_changed,
+    bundle, languagetool."""
+    return _run_job(job, settings)
 
 
 def _run_job(job: Job, settings: dict) -> JobResult:
@@ -152,7 +145,7 @@ def _run_job(job: Job, settings: dict) -> JobResult:
 
         result = build_case(case_path, BuildOptions(outdir=outdir, bundle=settings.get("bundle", True),
                                                     languagetool=settings.get("languagetool", True)),
-                            _session(), on_event)
+                            _session(settings.get("lt_url")), on_event)
         res.stages = stages
         import json
 
@@ -181,10 +174,6 @@ def _count(res: JobResult, findings: list[dict]) -> None:
 # -- executors ---------------------------------------------------------------------------------
 
 
-def _init_worker(env: dict) -> None:
-    os.environ.update(env)
-
-
 def local_results(jobs: list[Job], settings: dict, workers: int) -> Iterator[JobResult]:
     """N worker processes (spawned, so each starts clean), results as they finish."""
     if workers <= 1 or len(jobs) <= 1:
@@ -195,8 +184,7 @@ def local_results(jobs: list[Job], settings: dict, workers: int) -> Iterator[Job
     from concurrent.futures import ProcessPoolExecutor, as_completed
 
     ctx = multiprocessing.get_context("spawn")
-    with ProcessPoolExecutor(max_workers=min(workers, len(jobs)), mp_context=ctx, initializer=_init_worker,
-                             initargs=(settings.get("env") or {},)) as pool:
+    with ProcessPoolExecutor(max_workers=min(workers, len(jobs)), mp_context=ctx) as pool:
         futures = [pool.submit(run_job, job, settings) for job in jobs]
         try:
             for fut in as_completed(futures):
@@ -303,13 +291,13 @@ def default_outdir(source: Path) -> Path:
     return source.parent / f"{source.stem if source.is_file() else source.name}-batch"
 
 
-def shared_languagetool() -> dict:
+def shared_languagetool() -> str | None:
     """Starts (or finds) the one LanguageTool server every worker uses; its URL goes to
-    the workers as LT_URL so none of them starts its own."""
+    every job so that no worker starts its own."""
     from docgen.qa import languagetool as lt
 
     st = lt.start()
-    return {"LT_URL": st.url} if st.running and st.url else {}
+    return st.url if st.running and st.url else None
 
 
 def run_batch(source: str | Path, options: BatchOptions | None = None,
@@ -328,8 +316,8 @@ def run_batch(source: str | Path, options: BatchOptions | None = None,
     if on_plan:
         on_plan(plan)
     workers = options.jobs or os.cpu_count() or 1
-    env = shared_languagetool() if options.languagetool and plan.jobs else {}
-    settings = {"env": env, "only_changed": options.only_changed, "bundle": options.bundle,
+    lt_url = shared_languagetool() if options.languagetool and plan.jobs else None
+    settings = {"lt_url": lt_url, "only_changed": options.only_changed, "bundle": options.bundle,
                 "languagetool": options.languagetool}
     if options.executor == "dask":
         stream = dask_results(plan.jobs, settings, workers, options.scheduler)
