@@ -64,6 +64,34 @@ def generate(n: int) -> Path:
     return dest
 
 
+def held_orders_csv(n: int) -> Path:
+    """A CSV of n held orders (货件号, 物流单号, 金额, a dated fact each), a defaults file
+    and an evidence folder with two files per order: the agency's everyday batch."""
+    dest = DATA / f"holds-{n}"
+    if (dest / "holds.csv").is_file():
+        return dest / "holds.csv"
+    shutil.rmtree(dest, ignore_errors=True)
+    (dest / "evidence").mkdir(parents=True)
+    ev = SAMPLES / "fund-hold" / "evidence"
+    rows = ["货件号,物流单号,金额,冻结原因,事实1日期,事实1,Факт 1 (ru)"]
+    for i in range(n):
+        order, track, day = f"5822{i:04d}-0001-1", f"RU8{i:05d}000CN", 10 + i % 18
+        os.link(ev / "A01_tracking_RU741852963CN.pdf", dest / "evidence" / f"A01_tracking_{order}.pdf")
+        os.link(ev / "A02_seller-panel_RU741852963CN.png", dest / "evidence" / f"A02_seller-panel_{order}.png")
+        rows.append(f"{order},{track},{1000 + i}.00 RUB,HOLD-012,2026-10-{day},2026年10月{day}日买家在提货点签收包裹。,"
+                    f"{day}.10.2026 покупатель получил посылку в пункте выдачи заказов.")
+    (dest / "holds.csv").write_text("\n".join(rows) + "\n", encoding="utf-8")
+    (dest / "defaults.yaml").write_text(
+        "case_type: fund_hold\nlanguage: zh\ntarget: ru\nletter_date: 2026-11-02\n"
+        "seller:\n  name: 深圳市示例科技有限公司\n  name_latin: Shenzhen Example Technology Co., Ltd.\n"
+        "  shop_id: \"123456789\"\n  signatory: Li Wei\nnotice:\n  date: 2026-10-28\n  code: HOLD-012\n"
+        "facts:\n  - text: 卖家后台显示货件 {order} 状态为“已送达”，但金额 {amount} 的回款已被冻结。\n"
+        "    text_ru: В личном кабинете продавца статус отправления {order} — «Доставлено», однако выплата на сумму "
+        "{amount} удержана.\nrequest: 请求解除该订单的资金冻结。\nrequest_ru: Просим снять удержание средств по заказу.\n",
+        encoding="utf-8")
+    return dest / "holds.csv"
+
+
 class TreeRSS:
     """Samples the RSS of this process's children (the docgen batch run and its workers)."""
 
@@ -101,17 +129,24 @@ class TreeRSS:
         self._t.join()
 
 
-def run(source: Path, jobs: int, env: dict, label: str) -> dict:
+def run(source: Path, jobs: int, env: dict, label: str, extra: tuple[str, ...] = ()) -> dict:
     out = Path(tempfile.mkdtemp(prefix="batch-bench-out-"))
-    cmd = [str(ROOT / ".venv" / "bin" / "docgen"), "batch", str(source), "-o", str(out), "--jobs", str(jobs)]
+    cmd = [str(ROOT / ".venv" / "bin" / "docgen"), "batch", str(source), "-o", str(out), "--jobs", str(jobs), *extra]
     t0 = time.perf_counter()
     p = subprocess.Popen(cmd, env=env, stdout=subprocess.PIPE, stderr=subprocess.DEVNULL, text=True)
     rss = TreeRSS(p.pid)
     stdout, _ = p.communicate()
     rss.stop()
     seconds = time.perf_counter() - t0
-    n = len(list(source.glob("*/case.yaml")))
     built = len(list(out.glob("cases/*/out/manifest.json")))
+    n = len(list(source.glob("*/case.yaml"))) if source.is_dir() else len(list(out.glob("cases/*/case.yaml")))
+    for line in stdout.splitlines()[-2:]:
+        print(f"    {line}")
+    if p.returncode:  # what failed, from the report (kept until the next run)
+        keep = DATA / "last-failed-run"
+        shutil.rmtree(keep, ignore_errors=True)
+        shutil.copytree(out, keep, ignore=shutil.ignore_patterns("cases"))
+        print(f"    (report of this run kept in {keep})")
     shutil.rmtree(out, ignore_errors=True)
     row = {"label": label, "cases": n, "built": built, "jobs": jobs, "seconds": seconds,
            "per_min": n / seconds * 60, "rss_total_mb": rss.peak_total / 2**20, "rss_one_mb": rss.peak_one / 2**20,
@@ -179,6 +214,9 @@ def main() -> int:
                 run(big, args.jobs, env, "warm"),
                 run(single, 1, env, "warm, one job"),
                 run(small, args.jobs, env, f"warm, {args.small} cases")]
+        holds = held_orders_csv(50)
+        rows.append(run(holds, args.jobs, env, "CSV of 50 held orders",
+                        ("--defaults", str(holds.parent / "defaults.yaml"))))
     finally:
         shutil.rmtree(cache, ignore_errors=True)
     warm_n, warm_20 = rows[1], rows[3]
