@@ -203,20 +203,20 @@ def make_request(reply_type: str, options: dict[str, Any], file_values: dict[str
                                 lines.get(name) if in_file else None))
 
     if values.get("type") is not None and str(values["type"]).strip().lower() != t:
-        bad("type", f"the file says type {values['type']!r} but the command asks for {reply_type!r}")
+        bad("type", msg("reply.type-mismatch", file_type=values["type"], asked=reply_type))
     if str(values.get("lang") or "zh") not in SELLER_LANGS:
-        bad("lang", f"must be one of {', '.join(SELLER_LANGS)}")
+        bad("lang", msg("reply.must-be-one-of", choices=", ".join(SELLER_LANGS)))
     target = str(values.get("target") or "ru")
     if target not in TARGET_LANGS:
-        bad("target", f"must be one of {', '.join(TARGET_LANGS)}")
+        bad("target", msg("reply.must-be-one-of", choices=", ".join(TARGET_LANGS)))
     required, optional = FIELDS[t]
     allowed = set(required) | set(optional) | set(COMMON_FIELDS) | set(META_FIELDS)
     for name in sorted(set(values) - allowed):
-        bad(name, f"not a field of a {t} reply (fields: {', '.join(required + optional + COMMON_FIELDS)})")
+        bad(name, msg("reply.not-a-field", type=t, fields=", ".join(required + optional + COMMON_FIELDS)))
     for name in required:
         v = values.get(name)
         if v is None or (isinstance(v, str) and not v.strip()):
-            bad(name, "required")
+            bad(name, msg("reply.required"))
     out: dict[str, Any] = {}
     for name in required + optional + COMMON_FIELDS:
         v = values.get(name)
@@ -225,47 +225,45 @@ def make_request(reply_type: str, options: dict[str, Any], file_values: dict[str
         if name in DATE_FIELDS:
             d = _parse_date(v)
             if d is None:
-                bad(name, f"not a date: {v!r} (write YYYY-MM-DD)")
+                bad(name, msg("reply.not-a-date", value=v))
                 continue
             out[name] = d
             continue
         if isinstance(v, (int, float)) and not isinstance(v, bool):
-            bad(name, "write IDs and numbers in quotes (\"…\") so they are kept exactly")
+            bad(name, msg("reply.quote-ids"))
             continue
         if not isinstance(v, str):
-            bad(name, "must be text")
+            bad(name, msg("reply.must-be-text"))
             continue
         v = " ".join(v.split())
         if name in TARGET_TEXT and _CJK.search(v):
-            bad(name, f"contains Chinese characters: the buyer reads {target}; write it in {target}"
-                      + (" (and put the Chinese in gift_seller)" if name == "gift" else ""))
+            bad(name, msg("reply.chinese-in-gift" if name == "gift" else "reply.chinese-in-target", target=target))
         out[name] = v
     asked = _parse_datetime(values.get("asked_at"))
     if values.get("asked_at") is None:
-        bad("asked_at", "required: when the buyer's message arrived (YYYY-MM-DDTHH:MM). Replying without a "
-                        "buyer's message is proactive contact, which Ozon forbids")
+        bad("asked_at", msg("reply.asked-at-required"))
     elif asked is None:
-        bad("asked_at", f"not a date and time: {values['asked_at']!r} (write YYYY-MM-DDTHH:MM)")
+        bad("asked_at", msg("reply.not-a-datetime", value=values["asked_at"]))
     replied = _parse_datetime(values.get("replied_at")) if values.get("replied_at") is not None else (now or dt.datetime.now())
     if replied is None:
-        bad("replied_at", f"not a date and time: {values['replied_at']!r} (write YYYY-MM-DDTHH:MM)")
+        bad("replied_at", msg("reply.not-a-datetime", value=values["replied_at"]))
     if asked is not None and replied is not None and _aware(asked) > _aware(replied) + dt.timedelta(minutes=1):
-        bad("asked_at", "is later than the reply: a reply answers a message the buyer has already sent")
+        bad("asked_at", msg("reply.asked-after-reply"))
     if t == "delay":
         templates = load_reply_templates(target if target in TARGET_LANGS else "ru")
         event = out.get("event")
         if event is not None and event not in templates.events:
-            bad("event", f"unknown logistics event {event!r} (one of: {', '.join(templates.events)})")
+            bad("event", msg("reply.unknown-event", event=event, events=", ".join(templates.events)))
         if event == "other" and not out.get("event_text"):
-            bad("event_text", "required with event: other — the event in the buyer's language, with what happened")
+            bad("event_text", msg("reply.event-text-required"))
         if event not in (None, "other") and out.get("event_text"):
-            bad("event_text", "only with event: other")
+            bad("event_text", msg("reply.event-text-only-other"))
         if "event_date" in out and "new_date" in out and out["new_date"] < out["event_date"]:
-            bad("new_date", "is before the event's date")
+            bad("new_date", msg("reply.new-date-before-event"))
         if "new_date" in out and replied is not None and out["new_date"] < _aware(replied).date():
-            bad("new_date", "is already past: give the new expected delivery date")
+            bad("new_date", msg("reply.new-date-past"))
     if "shipped_on" in out and replied is not None and out["shipped_on"] > _aware(replied).date():
-        bad("shipped_on", "is in the future: send the shipping notice once the parcel is handed over")
+        bad("shipped_on", msg("reply.shipped-in-future"))
     if problems:
         raise DocgenError(problems)
     return ReplyRequest(type=t, values=out, asked_at=_aware(asked), replied_at=_aware(replied), lang=lang,
