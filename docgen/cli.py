@@ -169,9 +169,9 @@ def _cmd_check_submit(args: argparse.Namespace) -> int:
     for p in problems:
         print(p)
     if problems:
-        print(f"docgen: {len(problems)} problem(s): submit/ cannot be sent as it is", file=sys.stderr)
+        say("cli.submit-problems", err=True, count=len(problems))
         return 3
-    print("docgen: submit/ can be sent as it is")
+    say("cli.submit-ok")
     return 0
 
 
@@ -181,7 +181,8 @@ def _report(result) -> None:
     say("cli.qa-summary", errors=s["error"], warnings=s["warning"], notes=s["info"])
     for f in result.findings:
         if f.severity == "error":
-            print(f"  error [{f.check}] {f.where}: {f.render()}")
+            print("  " + render(msg("cli.finding-line", severity=msg("severity.error"), check=f.check, where=f.where,
+                                    message=f.message)))
 
 
 def _cmd_batch(args: argparse.Namespace) -> int:
@@ -258,14 +259,13 @@ def _cmd_explain(args: argparse.Namespace) -> int:
 
     orders = reading.orders
     if reading.case_type == "fund_hold" and len(orders) > 1:
-        print(f"docgen: note: the notice names {len(orders)} postings; a payout hold is appealed one order per "
-              f"request, so {args.output} has the first ({orders[0]}): write one case per order", file=sys.stderr)
+        say("cli.one-order-per-request", err=True, count=len(orders), path=args.output, first=orders[0])
         orders = orders[:1]
     prefill = {"notice_date": reading.date, "notice_code": reading.code, "notice_text": text, "orders": orders,
                "skus": reading.skus if reading.case_type != "fund_hold" or not orders else [],
                **{k: v for k, v in reading.fields.items() if k in Case.model_fields}}
     _write_new_file(args.output, skeleton(reading.case_type, args.lang, prefill=prefill))
-    print(f"docgen: wrote {args.output}", file=sys.stderr)
+    say("cli.wrote-file", err=True, path=args.output)
     return 0
 
 
@@ -305,7 +305,7 @@ def _cmd_glossary(args: argparse.Namespace) -> int:
         return 0
     problems = check_glossary(glossary.terms)
     for p in problems:
-        print(f"docgen: {default_path()}: {p}", file=sys.stderr)
+        say("cli.glossary-problem", err=True, path=default_path(), problem=p)
     say("cli.glossary-checked", entries=len(glossary.terms), problems=len(problems))
     return 2 if problems else 0
 
@@ -351,7 +351,7 @@ def _cmd_translate(args: argparse.Namespace) -> int:
         r = next(results)
         print(r.text)
         for problem in r.problems:
-            print(f"docgen: warning: {render(problem)}", file=sys.stderr)
+            say("cli.warning-line", err=True, problem=problem)
     return 0
 
 
@@ -388,7 +388,8 @@ def _cmd_check(args: argparse.Namespace) -> int:
         if seg is not None and f.start is not None:
             text = seg.text(args.lang) or ""
             excerpt = f"  …{text[max(0, f.start - 20):f.end + 20]}…"
-        sev = f"{_COLOURS[f.severity]}{f.severity}\033[0m" if colour else f.severity
+        word = render(msg(f"severity.{f.severity}"))
+        sev = f"{_COLOURS[f.severity]}{word}\033[0m" if colour else word
         print(f"{args.file.name}:{f.where}: {sev} [{f.check}] {f.render()}{excerpt}")
     s = result.summary
     print(render(msg("cli.check-summary", errors=s["error"], warnings=s["warning"], notes=s["info"])))
@@ -423,7 +424,7 @@ def _cmd_reply(args: argparse.Namespace) -> int:
         print(say("header_seller", req.lang))
         sys.stdout.write(reply.seller_text)
     for f in reply.findings:
-        print(f"docgen: {f.severity} [{f.check}] {f.render()}", file=sys.stderr)
+        say("cli.finding", err=True, severity=msg(f"severity.{f.severity}"), check=f.check, message=f.message)
     s = reply.summary
     print("docgen: " + say("checked", req.lang, errors=s["error"], warnings=s["warning"],
                            rules="glossary/buyer-rules.yaml"), file=sys.stderr)
@@ -514,7 +515,7 @@ def main(argv: list[str] | None = None) -> int:
         return COMMANDS[args.command](args)
     except DocgenError as e:
         for problem in e.problems:
-            print(f"docgen: error: {problem.render()}", file=sys.stderr)
+            say("cli.error-line", err=True, problem=problem.render())
         return e.exit_code
     except KeyboardInterrupt:
         say("cli.interrupted", err=True)

@@ -40,7 +40,11 @@ class Finding(Coded):
         return render(self.message, lang)
 
     def as_dict(self, lang: str = "en") -> dict:
-        d = {"check": self.check, "severity": self.severity, "where": self.where, "message": self.render(lang)}
+        # the check id and message code stay stable; the words come in every UI language
+        from docgen.i18n import LANGUAGES
+
+        d = {"check": self.check, "severity": self.severity, "where": self.where, "code": self.code,
+             "message": self.render(lang), "messages": {ui: self.render(ui) for ui in LANGUAGES}}
         if self.start is not None:
             d["start"], d["end"] = self.start, self.end
         return d

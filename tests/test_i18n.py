@@ -12,7 +12,7 @@ from docgen import i18n
 from docgen.cli import main
 
 ROOT = Path(__file__).resolve().parent.parent
-KEYWORDS = {"N_": None, "_": None, "gettext": None, "ngettext": (1, 2)}
+KEYWORDS = {"N_": None, "M_": None, "_": None, "gettext": None, "ngettext": (1, 2)}
 
 
 @pytest.fixture(autouse=True)
@@ -99,3 +99,70 @@ def test_stale_or_missing_mo_is_compiled_from_the_po():
     assert data[:4] in (b"\xde\x12\x04\x95", b"\x95\x04\x12\xde")  # a GNU .mo
     assert i18n.gettext("usage: ", "zh") == "用法："
     assert i18n.gettext("usage: ", "en") == "usage: "
+
+
+def _fields(text: str) -> set[str]:
+    import string
+
+    return {f"{name}:{spec}" for _, name, spec, _ in string.Formatter().parse(text) if name is not None}
+
+
+def test_translations_keep_the_placeholders():
+    """A translation that drops or renames {name} would print the wrong value, or the raw
+    template: every zh text has exactly the English text's placeholders."""
+    from docgen.i18n.catalog import MESSAGES
+
+    zh = {m.id: m.string for m in _catalog("zh") if m.id and isinstance(m.id, str)}
+    for code, english in MESSAGES.items():
+        assert english in zh, f"{code} is not in the zh catalog"
+        assert _fields(zh[english]) == _fields(english), f"{code}: {zh[english]!r}"
+
+
+def test_messages_render_in_chinese():
+    from docgen.i18n import msg, render
+
+    m = msg("cli.wrote-files", count=13, outdir="out")
+    assert str(m) == "wrote 13 files to out"
+    assert render(m, "zh") == "已向 out 写入 13 个文件"
+    assert render(m, "en") == "wrote 13 files to out"
+
+
+def test_a_loader_error_in_chinese(tmp_path, monkeypatch, capsys):
+    monkeypatch.setenv("LANG", "zh_CN.UTF-8")
+    case = tmp_path / "case.yaml"
+    case.write_text("case_type: fund_hold\nlanguage: zh\nbogus: 1\n", encoding="utf-8")
+    assert main(["build", str(case)]) == 2
+    err = capsys.readouterr().err
+    assert f"{case}:3: bogus: 未知字段（请检查拼写；模板见 `docgen new`）" in err
+    assert "缺少必填字段" in err
+
+
+def test_cli_prints_no_literal_english():
+    """Every line the CLI prints for people comes from the catalog (say / render): an
+    f-string with English words in it would stay English in a Chinese session."""
+    import ast
+    import re
+
+    tree = ast.parse((ROOT / "docgen" / "cli.py").read_text(encoding="utf-8"))
+    allowed = {"  ru: ", "ru: ", "  |  en: ", "  |  zh: ", "       note: ", "docgen: "}  # glossary entries are data
+    literal = []
+    for node in ast.walk(tree):
+        if isinstance(node, ast.Call) and getattr(node.func, "id", None) == "print" and node.args:
+            arg = node.args[0]
+            parts = [arg] if isinstance(arg, ast.Constant) else getattr(arg, "values", [])
+            words = [p.value for p in parts if isinstance(p, ast.Constant) and isinstance(p.value, str)
+                     and p.value.strip() and p.value not in allowed and re.search(r"[A-Za-z]{2,}", p.value)]
+            if words:
+                literal.append(f"cli.py:{node.lineno}: {words}")
+    assert literal == []
+
+
+def test_findings_carry_their_code_and_both_languages(tmp_path, capsys):
+    import json
+
+    p = tmp_path / "draft.txt"
+    p.write_text("Мы гарантируем, что товар оригинальный.\n", encoding="utf-8")
+    assert main(["check", str(p), "--lang", "ru", "--json", "--no-languagetool"]) == 0
+    (f,) = [f for f in json.loads(capsys.readouterr().out)["findings"] if f["check"] == "style"]
+    assert f["code"].startswith("qa.") and f["message"] == f["messages"]["en"]
+    assert "主观或恳求式表述「гарантируем」" in f["messages"]["zh"]

@@ -5,10 +5,9 @@ here or at any call site. A code stays stable once released; change the text fre
 
 A code is `<area>.<what>`; the area is the stage that speaks (case, qa, review …).
 
-Texts are marked with `M_()` (the same as `N_()`): `scripts/i18n extract` does not take
-them yet, because every extracted message must have its zh translation
-(tests/test_i18n.py). Adding `-k M_` there, then `scripts/i18n update` and translating
-the new zh entries, puts all of them on screen in Chinese."""
+Texts are marked with `M_()` (the same as `N_()`) and extracted by `scripts/i18n
+extract`; every one must have its zh translation (tests/test_i18n.py), with the same
+placeholders as the English text."""
 from docgen.i18n import N_ as M_
 
 MESSAGES: dict[str, str] = {
@@ -57,6 +56,17 @@ MESSAGES: dict[str, str] = {
     "cli.wrote-file": M_("wrote {path}"),
     "cli.wrote-files": M_("wrote {count} files to {outdir}"),
     "cli.wrote-two": M_("wrote {first} and {second}"),
+    "cli.error-line": M_("error: {problem}"),
+    "cli.warning-line": M_("warning: {problem}"),
+    "cli.finding-line": M_("{severity} [{check}] {where}: {message}"),
+    "cli.finding": M_("{severity} [{check}] {message}"),
+    "cli.submit-problems": M_("{count} problem(s): submit/ cannot be sent as it is"),
+    "cli.submit-ok": M_("submit/ can be sent as it is"),
+    "cli.one-order-per-request": M_("note: the notice names {count} postings; a payout hold is appealed one order per request, so {path} has the first ({first}): write one case per order"),
+    "cli.glossary-problem": M_("{path}: {problem}"),
+    "severity.error": M_("error"),
+    "severity.warning": M_("warning"),
+    "severity.info": M_("info"),
     # docgen/evidence/index.py
     "evidence.cannot-read-sidecar": M_("cannot read the sidecar: {error}"),
     "evidence.csv-needs-file-column": M_("the CSV needs a 'file' column"),
