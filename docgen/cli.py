@@ -424,7 +424,8 @@ def _cmd_reply(args: argparse.Namespace) -> int:
         print(say("header_seller", req.lang))
         sys.stdout.write(reply.seller_text)
     for f in reply.findings:
-        say("cli.finding", err=True, severity=msg(f"severity.{f.severity}"), check=f.check, message=f.message)
+        print("docgen: " + render(msg("cli.finding", severity=msg(f"severity.{f.severity}"), check=f.check,
+                                      message=f.message)), file=sys.stderr)
     s = reply.summary
     print("docgen: " + say("checked", req.lang, errors=s["error"], warnings=s["warning"],
                            rules="glossary/buyer-rules.yaml"), file=sys.stderr)
