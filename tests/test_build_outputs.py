@@ -156,8 +156,10 @@ def test_qa_json_shape(built_samples):
     qa = json.loads((r.outdir / "qa.json").read_text(encoding="utf-8"))
     assert qa["summary"] == {"error": 0, "warning": 1, "info": 0}
     (f,) = qa["findings"]
-    assert f == {"check": "style", "severity": "warning", "where": "fact.1",
-                 "message": "fact without an evidence reference: Ozon rejects claims without proof"}
+    assert f == {"check": "style", "severity": "warning", "where": "fact.1", "code": "qa.fact-without-evidence-reference",
+                 "message": "fact without an evidence reference: Ozon rejects claims without proof",
+                 "messages": {"en": "fact without an evidence reference: Ozon rejects claims without proof",
+                              "zh": "这条事实没有引用证据：没有证据的说法会被 Ozon 驳回"}}
 
 
 def test_english_seller_gets_english_copy(built_samples):
