@@ -7,6 +7,7 @@ import sys
 from pathlib import Path
 
 from docgen.errors import DocgenError, Problem
+from docgen.i18n import msg
 
 
 def add_parser(sub) -> argparse.ArgumentParser:
@@ -31,7 +32,7 @@ def run(args: argparse.Namespace) -> int:
     from docgen.batch.run import Progress
 
     if args.scheduler and args.executor != "dask":
-        raise DocgenError(Problem(str(args.source), "--scheduler", "only applies to --executor dask"))
+        raise DocgenError(Problem(str(args.source), "--scheduler", msg("batch.scheduler-only-with-dask")))
     progress: Progress | None = None
 
     def on_plan(plan) -> None:  # the bar starts once the number of cases is known

@@ -27,7 +27,7 @@ from docgen.batch.sources import Cell, Record, RowProblem, cell_text, parse_date
 from docgen.case.loader import load_case
 from docgen.case.model import CASE_TYPES
 from docgen.errors import DocgenError, Problem
-from docgen.i18n import render
+from docgen.i18n import msg, render
 from docgen.resources import batch_data_dir
 
 DEFAULT_KEYS = ("case_type", "language", "target", "letter_date", "reference", "seller", "notice", "facts",
@@ -105,25 +105,25 @@ def load_defaults(path: Path | None) -> tuple[dict, Path | None, dict[str, int]]
         return {}, None, {}
     shown = str(path)
     if not path.is_file():
-        raise DocgenError(Problem(shown, "--defaults", "file not found"))
+        raise DocgenError(Problem(shown, "--defaults", msg("batch.defaults-not-found")))
     try:
         text = path.read_text(encoding="utf-8-sig")
         root = yaml.compose(text, Loader=yaml.SafeLoader)
         values = yaml.safe_load(text) or {}
     except UnicodeDecodeError as e:
-        raise DocgenError(Problem(shown, "", f"not UTF-8 text (byte {e.start})")) from None
+        raise DocgenError(Problem(shown, "", msg("batch.not-utf8", start=e.start))) from None
     except yaml.YAMLError as e:
         mark = getattr(e, "problem_mark", None)
-        raise DocgenError(Problem(shown, "", f"invalid YAML: {getattr(e, 'problem', None) or e}",
+        raise DocgenError(Problem(shown, "", msg("batch.invalid-yaml", detail=str(getattr(e, 'problem', None) or e)),
                                   mark.line + 1 if mark else None)) from None
     if not isinstance(values, dict):
-        raise DocgenError(Problem(shown, "", "the defaults file must be a mapping of case fields", 1))
+        raise DocgenError(Problem(shown, "", msg("batch.defaults-not-mapping"), 1))
     lines = {k.value: k.start_mark.line + 1 for k, _ in root.value} if isinstance(root, yaml.MappingNode) else {}
-    problems = [Problem(shown, k, f"unknown field for --defaults (allowed: {', '.join(DEFAULT_KEYS)})", lines.get(k))
+    problems = [Problem(shown, k, msg("batch.defaults-unknown-field", allowed=", ".join(DEFAULT_KEYS)), lines.get(k))
                 for k in values if k not in DEFAULT_KEYS]
     for k, kind in (("seller", dict), ("notice", dict), ("facts", list), ("evidence", list)):
         if k in values and not isinstance(values[k], kind):
-            problems.append(Problem(shown, k, f"must be a {'mapping' if kind is dict else 'list'}", lines.get(k)))
+            problems.append(Problem(shown, k, msg("batch.must-be-mapping" if kind is dict else "batch.must-be-list"), lines.get(k)))
     if problems:
         raise DocgenError(problems)
     return values, path.resolve().parent, lines
@@ -695,7 +695,7 @@ def plan_folder(source: Path, outdir: Path) -> Plan:
     if (source / "case.yaml").is_file():
         paths.insert(0, source / "case.yaml")
     if not paths:
-        raise DocgenError(Problem(str(source), "", "no case folders here (no */case.yaml)"))
+        raise DocgenError(Problem(str(source), "", msg("batch.no-case-folders")))
     cases_dir = outdir / "cases"
     for p in paths:
         cid = _safe_id(p.parent.name)
@@ -715,7 +715,7 @@ def plan_batch(source: Path, outdir: Path, defaults_path: Path | None = None,
                evidence_dir: Path | None = None) -> Plan:
     source = Path(source)
     if not source.exists():
-        raise DocgenError(Problem(str(source), "", "no such file or folder"))
+        raise DocgenError(Problem(str(source), "", msg("batch.no-such-source")))
     if source.is_dir():
         return plan_folder(source, outdir)
     defaults, dfolder, dlines = load_defaults(defaults_path)
@@ -726,7 +726,7 @@ def plan_batch(source: Path, outdir: Path, defaults_path: Path | None = None,
     if evidence_dir is None and (source.parent / "evidence").is_dir():
         evidence_dir = source.parent / "evidence"
     if evidence_dir is not None and not Path(evidence_dir).is_dir():
-        raise DocgenError(Problem(str(evidence_dir), "--evidence-dir", "not a folder"))
+        raise DocgenError(Problem(str(evidence_dir), "--evidence-dir", msg("batch.not-a-folder")))
     evf = EvidenceFolder(Path(evidence_dir) if evidence_dir else None)
     skipped = [f"{r.origin}: SKU {r.get('sku')} is not hidden" for r in records
                if r.kind == "product" and not r.get("hidden")]

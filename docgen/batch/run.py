@@ -16,6 +16,7 @@ from typing import Callable, Iterable, Iterator
 from docgen.batch.plan import Job, Plan, plan_batch
 from docgen.batch.sources import RowProblem
 from docgen.errors import DocgenError, Problem
+from docgen.i18n import msg
 
 EXECUTORS = ("local", "dask")
 
@@ -306,9 +307,9 @@ def run_batch(source: str | Path, options: BatchOptions | None = None,
     options = options or BatchOptions()
     t0 = time.perf_counter()
     if options.executor not in EXECUTORS:
-        raise DocgenError(Problem(str(source), "--executor", f"one of {', '.join(EXECUTORS)}"))
+        raise DocgenError(Problem(str(source), "--executor", msg("batch.executor-one-of", executors=", ".join(EXECUTORS))))
     if options.jobs is not None and options.jobs < 1:
-        raise DocgenError(Problem(str(source), "--jobs", "must be 1 or more"))
+        raise DocgenError(Problem(str(source), "--jobs", msg("batch.jobs-at-least-one")))
     source = Path(source)
     outdir = Path(options.outdir) if options.outdir else default_outdir(source)
     _check_outdir(outdir, source)
@@ -340,13 +341,12 @@ def run_batch(source: str | Path, options: BatchOptions | None = None,
 def _check_outdir(outdir: Path, source: Path) -> None:
     out = outdir.resolve()
     if out == source.resolve() or out in source.resolve().parents:
-        raise DocgenError(Problem(str(outdir), "-o", "the output folder would replace the source"))
+        raise DocgenError(Problem(str(outdir), "-o", msg("batch.output-replaces-source")))
     if out.exists() and not out.is_dir():
-        raise DocgenError(Problem(str(outdir), "-o", "exists and is not a folder"))
+        raise DocgenError(Problem(str(outdir), "-o", msg("batch.output-not-folder")))
     if out.is_dir() and any(out.iterdir()) and not (out / "cases").is_dir() \
             and not (out / "batch-report.html").is_file():
-        raise DocgenError(Problem(str(outdir), "-o", "folder exists, is not empty and was not written by "
-                                  "docgen batch; choose another folder"))
+        raise DocgenError(Problem(str(outdir), "-o", msg("batch.output-not-batch")))
 
 
 def as_dict(r: JobResult) -> dict:

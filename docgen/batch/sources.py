@@ -17,6 +17,7 @@ from pathlib import Path
 import yaml
 
 from docgen.errors import DocgenError, Problem
+from docgen.i18n import msg
 from docgen.resources import batch_data_dir
 
 SPREADSHEETS = (".csv", ".xlsx", ".xlsm")
@@ -96,7 +97,7 @@ def _aliases(path: str) -> dict[str, str]:
         for alias in [name, *aliases]:
             key, _ = _norm(str(alias))
             if key in out and out[key] != name:
-                raise DocgenError(Problem(path, name, f"header alias {alias!r} is also listed under {out[key]}"))
+                raise DocgenError(Problem(path, name, msg("batch.alias-twice", alias=alias, other=out[key])))
             out[key] = name
     return out
 
@@ -209,7 +210,7 @@ def read_csv(path: Path, problems: list[RowProblem]) -> list[Record]:
         try:
             text = raw.decode("gb18030")  # Excel on a Chinese Windows saves CSV as GBK
         except UnicodeDecodeError as e:
-            raise DocgenError(Problem(str(path), "", f"not UTF-8 or GBK text (byte {e.start})")) from None
+            raise DocgenError(Problem(str(path), "", msg("batch.not-utf8-or-gbk", start=e.start))) from None
     sample = text[:4096]
     try:
         dialect = csv.Sniffer().sniff(sample, delimiters=",;\t")
@@ -219,7 +220,7 @@ def read_csv(path: Path, problems: list[RowProblem]) -> list[Record]:
     try:
         rows = [(reader.line_num, row) for row in reader]
     except csv.Error as e:
-        raise DocgenError(Problem(str(path), "", f"not a readable CSV: {e}", reader.line_num)) from None
+        raise DocgenError(Problem(str(path), "", msg("batch.csv-unreadable", error=str(e)), reader.line_num)) from None
     return _rows_to_records(path, None, rows, problems)
 
 
@@ -231,7 +232,7 @@ def read_xlsx(path: Path, problems: list[RowProblem]) -> list[Record]:
     try:
         wb = openpyxl.load_workbook(path, read_only=True, data_only=True)
     except (zipfile.BadZipFile, KeyError, ValueError, OSError) as e:
-        raise DocgenError(Problem(str(path), "", f"not a readable .xlsx workbook ({type(e).__name__})")) from None
+        raise DocgenError(Problem(str(path), "", msg("batch.xlsx-unreadable", error=type(e).__name__))) from None
     records: list[Record] = []
     try:
         for ws in wb.worksheets:
@@ -257,8 +258,7 @@ def _json_records(path: Path, data, problems: list[RowProblem]) -> list[Record]:
         return [_product_record(shown, i, p) for i, p in enumerate(result["items"]) if isinstance(p, dict)]
     if isinstance(result, list) and result and isinstance(result[0], dict) and "posting_number" in result[0]:
         return [_posting_record(shown, i, p, problems) for i, p in enumerate(result)]
-    raise DocgenError(Problem(shown, "", "not a saved Seller API response docgen reads: expected "
-                              "/v3/posting/fbs/list (result.postings[]) or /v3/product/info/list (items[])"))
+    raise DocgenError(Problem(shown, "", msg("batch.api-json-unknown")))
 
 
 def _put(rec: Record, name: str, value, key: str) -> None:
@@ -336,15 +336,15 @@ def read_json(path: Path, problems: list[RowProblem]) -> list[Record]:
     try:
         data = json.loads(path.read_text(encoding="utf-8-sig"))
     except UnicodeDecodeError as e:
-        raise DocgenError(Problem(str(path), "", f"not UTF-8 text (byte {e.start})")) from None
+        raise DocgenError(Problem(str(path), "", msg("batch.not-utf8", start=e.start))) from None
     except json.JSONDecodeError as e:
-        raise DocgenError(Problem(str(path), "", f"invalid JSON: {e.msg}", e.lineno)) from None
+        raise DocgenError(Problem(str(path), "", msg("batch.invalid-json", error=e.msg), e.lineno)) from None
     return _json_records(path, data, problems)
 
 
 def read_records(path: Path, problems: list[RowProblem]) -> list[Record]:
     if path.stat().st_size > MAX_SOURCE_BYTES:
-        raise DocgenError(Problem(str(path), "", f"larger than {MAX_SOURCE_BYTES // 1024 // 1024} MB"))
+        raise DocgenError(Problem(str(path), "", msg("batch.source-too-large", mb=MAX_SOURCE_BYTES // 1024 // 1024)))
     suffix = path.suffix.lower()
     if suffix == ".csv":
         return read_csv(path, problems)
@@ -352,5 +352,4 @@ def read_records(path: Path, problems: list[RowProblem]) -> list[Record]:
         return read_xlsx(path, problems)
     if suffix == ".json":
         return read_json(path, problems)
-    raise DocgenError(Problem(str(path), "", "docgen batch reads a folder of case folders, a .csv or .xlsx "
-                              "spreadsheet, or a saved Seller API response (.json)"))
+    raise DocgenError(Problem(str(path), "", msg("batch.source-kind")))
