@@ -28,7 +28,7 @@ from docgen.settings import child_env
 
 RASTER_DPI = 150  # a masked PDF page is rasterised at this resolution (Ozon: legible at ≥ 150 dpi)
 PAD = 0.25  # boxes grow by this fraction of the line height on every side
-OCR_MAX_SIDE = 4000  # larger images are scaled down for OCR only (boxes scaled back)
+OCR_MAX_SIDE = 2500  # larger images (12 MP photos) are scaled down for OCR only (boxes scaled back)
 
 
 @dataclass(frozen=True)
