@@ -9,7 +9,7 @@ from docgen.writers import WRITERS, FnWriter
 
 def test_interrupted_build_keeps_previous_outputs(fund_hold_case, monkeypatch):
     first = build(fund_hold_case)
-    before = {p.name: p.read_bytes() for p in first.outdir.iterdir()}
+    before = {p.relative_to(first.outdir): p.read_bytes() for p in first.outdir.rglob("*") if p.is_file()}
 
     def exploding(doc):
         raise KeyboardInterrupt
@@ -17,7 +17,7 @@ def test_interrupted_build_keeps_previous_outputs(fund_hold_case, monkeypatch):
     monkeypatch.setitem(WRITERS, "pdf", FnWriter("pdf", ".pdf", exploding))
     with pytest.raises(KeyboardInterrupt):
         build(fund_hold_case)
-    after = {p.name: p.read_bytes() for p in first.outdir.iterdir()}
+    after = {p.relative_to(first.outdir): p.read_bytes() for p in first.outdir.rglob("*") if p.is_file()}
     assert after == before
     leftovers = [p.name for p in fund_hold_case.parent.iterdir() if p.name.startswith(".out")]
     assert leftovers == []
@@ -27,7 +27,7 @@ def test_rebuild_replaces_outputs(fund_hold_case):
     r1 = build(fund_hold_case)
     (r1.outdir / "stale.txt").write_text("old")
     r2 = build(fund_hold_case)
-    assert not (r2.outdir / "stale.txt").exists() and (r2.outdir / "letter.ru.pdf").is_file()
+    assert not (r2.outdir / "stale.txt").exists() and (r2.outdir / "submit/letter.ru.pdf").is_file()
 
 
 def test_refuses_to_replace_case_folder_or_foreign_folder(fund_hold_case, tmp_path):

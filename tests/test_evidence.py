@@ -63,30 +63,30 @@ def test_folder_index_with_sidecar_and_names(folder, tmp_path):
         allow_unicode=True), encoding="utf-8")
     r = build_index(folder)
     assert r.outdir == tmp_path / "evidence-index"
-    data = json.loads((r.outdir / "evidence-index.json").read_text(encoding="utf-8"))
+    data = json.loads((r.outdir / "seller/evidence-index.json").read_text(encoding="utf-8"))
     assert [(d["file"], d["pages"], d["kind"]) for d in data] == [
         ("A01_tracking_RU1CN.pdf", 2, "pdf"), ("A02_photo_RU1CN.jpg", 1, "jpeg")]
     assert data[0]["description"] == {"zh": "物流轨迹", "ru": "Трекинг"} and data[0]["date"] == "2026-10-25"
     assert data[1]["description"] == {"zh": "photo RU1CN", "ru": "photo RU1CN"}
-    text = " ".join(pdf_text(r.outdir / "evidence-index.pdf").split())
+    text = " ".join(pdf_text(r.outdir / "seller/evidence-index.pdf").split())
     assert "Опись приложений / 附件清单" in text and "Трекинг" in text and "物流轨迹" in text
-    assert not (r.outdir / "evidence-bundle.pdf").exists()
+    assert not (r.outdir / "submit/evidence-bundle.pdf").exists()
 
 
 def test_folder_index_csv_sidecar_and_english(folder):
     (folder / "index.csv").write_text("file,description,description_en\nA02_photo_RU1CN.jpg,照片,Photo of the label\n",
                                       encoding="utf-8")
     r = build_index(folder, IndexOptions(target="en"))
-    data = json.loads((r.outdir / "evidence-index.json").read_text(encoding="utf-8"))
+    data = json.loads((r.outdir / "seller/evidence-index.json").read_text(encoding="utf-8"))
     assert data[1]["description"] == {"zh": "照片", "en": "Photo of the label"}
-    assert "List of attachments / 附件清单" in " ".join(pdf_text(r.outdir / "evidence-index.pdf").split())
+    assert "List of attachments / 附件清单" in " ".join(pdf_text(r.outdir / "seller/evidence-index.pdf").split())
 
 
 def test_bundle_pages_stamps_rotation_and_bookmarks(folder):
     _pdf_with_text(folder / "A03_rotated_RU1CN.pdf", ["Rotated page"], rotate=90)
     r = build_index(folder, IndexOptions(bundle=True))
-    reader = PdfReader(str(r.outdir / "evidence-bundle.pdf"))
-    cover = len(PdfReader(str(r.outdir / "evidence-index.pdf")).pages)
+    reader = PdfReader(str(r.outdir / "submit/evidence-bundle.pdf"))
+    cover = len(PdfReader(str(r.outdir / "seller/evidence-index.pdf")).pages)
     assert len(reader.pages) == cover + 2 + 1 + 1
     texts = [p.extract_text() for p in reader.pages]
     n = len(texts)
@@ -106,7 +106,7 @@ def test_bundle_pages_stamps_rotation_and_bookmarks(folder):
 
 def test_build_writes_bundle_beside_letter(built_samples):
     r = built_samples["performance-review"]
-    reader = PdfReader(str(r.outdir / "evidence-bundle.pdf"))
+    reader = PdfReader(str(r.outdir / "submit/evidence-bundle.pdf"))
     outline = [o.title for o in reader.outline]
     assert outline == ["Приложение 1. A01_carrier-notice_58213746-0021-1.pdf",
                        "Приложение 2. A02_handover-sep_58213746-0021-1.pdf",
@@ -126,7 +126,7 @@ def test_bad_files_are_findings_not_tracebacks(folder, capsys):
     out = folder.parent / "evidence-index"
     qa = json.loads((out / "qa.json").read_text(encoding="utf-8"))
     by_file = {}
-    index = json.loads((out / "evidence-index.json").read_text(encoding="utf-8"))
+    index = json.loads((out / "seller/evidence-index.json").read_text(encoding="utf-8"))
     ids = {d["id"]: d["file"] for d in index}
     for f in qa["findings"]:
         by_file.setdefault(ids.get(f["where"].split(".", 1)[-1]), set()).add(f["check"])
@@ -139,12 +139,12 @@ def test_bad_files_are_findings_not_tracebacks(folder, capsys):
     bomb = next(f for f in qa["findings"] if ids[f["where"].split(".", 1)[1]] == "bomb.png")
     assert "30000×30000" in bomb["message"]
     # every file still has its page in the bundle, bad ones with the reason
-    bundle = PdfReader(str(out / "evidence-bundle.pdf"))
+    bundle = PdfReader(str(out / "submit/evidence-bundle.pdf"))
     assert len(bundle.outline) == len(index)
     text = " ".join(p.extract_text() for p in bundle.pages)
     assert "не включено в комплект" in text
     # and the index marks them visibly
-    idx_text = " ".join(pdf_text(out / "evidence-index.pdf").split())
+    idx_text = " ".join(pdf_text(out / "seller/evidence-index.pdf").split())
     assert "✗ evidence-readable" in idx_text
     assert "Traceback" not in capsys.readouterr().err
 
@@ -203,11 +203,11 @@ def test_personal_data_found_but_never_printed(fund_hold_case, capsys):
     assert any(f["where"] == "fact.2" for f in findings) is False  # source text (zh) has none
     printed = capsys.readouterr()
     assert (ev / "A03_chat_RU741852963CN.pdf").read_bytes() == original  # the seller's file is untouched
-    bundle = pdf_text(out / "evidence-bundle.pdf")
+    bundle = pdf_text(out / "submit/evidence-bundle.pdf")
     assert "Order page, no personal data" in bundle  # the page without data keeps its text layer
     for secret in ("(912)", "345-67-89", "ivanova", "45 06"):
         assert secret not in bundle
-    index = re.sub(r"[0-9a-f]{64}", "<sha256>", (out / "evidence-index.json").read_text(encoding="utf-8"))
+    index = re.sub(r"[0-9a-f]{64}", "<sha256>", (out / "seller/evidence-index.json").read_text(encoding="utf-8"))
     for secret in ("912", "345-67", "ivanova", "123456"):  # (a file's SHA-256 may hold «912» by chance)
         assert secret not in qa and secret not in printed.out and secret not in printed.err
         assert secret not in index
@@ -236,13 +236,13 @@ def test_reappeal_marks_new_and_changed_evidence(tmp_path):
     r = build(case)
     assert not [f for f in r.findings if f.check == "reappeal-evidence"]
     assert [(e.id, e.updated and e.updated.isoformat()) for e in r.entries] == [("E1", "2026-11-01"), ("E2", None)]
-    letter = " ".join(pdf_text(r.outdir / "letter.ru.pdf").split())
+    letter = " ".join(pdf_text(r.outdir / "submit/letter.ru.pdf").split())
     assert "Скриншот трекинга с сайта перевозчика (файл A01_tracking_RU741852963CN.pdf; обновлено 01.11.2026)" in letter
     assert "обновлено" not in letter.split("Приложение 2.")[1].split("С уважением")[0]
     assert "К обращению приложены обновлённые материалы: приложение 1." in letter
-    zh = "".join(pdf_text(r.outdir / "letter.zh.pdf").split())  # CJK lines break anywhere
+    zh = "".join(pdf_text(r.outdir / "seller/letter.zh.pdf").split())  # CJK lines break anywhere
     assert "；2026年11月1日更新）" in zh
-    index = " ".join(pdf_text(r.outdir / "evidence-index.pdf").split())
+    index = " ".join(pdf_text(r.outdir / "seller/evidence-index.pdf").split())
     assert "(обновлено 01.11.2026)" in index and "更新" in index
     m = json.loads((r.outdir / "manifest.json").read_text(encoding="utf-8"))
     assert m["inputs"][1]["updated"] == "2026-11-01" and "updated" not in m["inputs"][2]
@@ -265,7 +265,9 @@ def test_previous_manifest_errors(tmp_path):
 
 def test_pdfa_letter_embeds_case_and_index(fund_hold_case):
     r = build(fund_hold_case, BuildOptions(pdfa=True))
-    reader = PdfReader(str(r.outdir / "letter.ru.pdf"))
+    sent = PdfReader(str(r.outdir / "submit/letter.ru.pdf"))  # PDF/A-3b, and nothing embedded in what is sent
+    assert not sent.attachments and b"pdfaid" in sent.trailer["/Root"]["/Metadata"].get_object().get_data()
+    reader = PdfReader(str(r.outdir / "review/signoff.pdf"))  # the internal record carries the case
     files = reader.attachments
     assert set(files) == {"case.yaml", "evidence-index.json"}
     assert files["case.yaml"][0] == fund_hold_case.read_bytes()
@@ -278,8 +280,10 @@ def test_index_cli_for_case_file(tmp_path):
     shutil.copytree(SAMPLES / "fund-hold", case.parent, ignore=shutil.ignore_patterns("out"))
     assert main(["index", str(case), "--bundle"]) == 0
     out = case.parent / "index"
-    assert {p.name for p in out.iterdir()} == {"evidence-index.docx", "evidence-index.pdf", "evidence-index.json",
-                                              "evidence-bundle.pdf", "qa.json", "manifest.json"}
+    assert {p.relative_to(out).as_posix() for p in out.rglob("*") if p.is_file()} == {
+        "seller/evidence-index.docx", "seller/evidence-index.pdf", "seller/evidence-index.json",
+        "submit/evidence-index.ru.docx", "submit/evidence-index.ru.pdf", "submit/evidence-bundle.pdf",
+        "qa.json", "qa.html", "manifest.json"}
 
 
 def test_index_missing_path_exit_2(tmp_path, capsys):

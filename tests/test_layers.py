@@ -120,7 +120,7 @@ def test_a_new_case_type_is_one_row_and_its_templates(fund_hold_case, tmp_path, 
 
     back = pickle.loads(pickle.dumps((session.settings, r)))
     assert back[0] == session.settings and [f.code for f in back[1].findings] == [f.code for f in r.findings]
-    text = pdf_text(r.outdir / "letter.ru.pdf")
+    text = pdf_text(r.outdir / "submit/letter.ru.pdf")
     assert "Просьба снять удержание средств по отправлению 58213746-0017-1" in " ".join(text.split())
     assert __import__("json").loads((r.outdir / "manifest.json").read_text())["case_type"] == "marketplace_hold"
     assert not [f for f in r.findings if f.check == "metric-window"]  # a check of another type stays out

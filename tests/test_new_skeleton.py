@@ -40,7 +40,7 @@ def test_skeleton_validates_once_filled(tmp_path, case_type, lang, capsys):
     shutil.copy(SAMPLES / "fund-hold" / "evidence" / "A01_tracking_RU741852963CN.pdf", tmp_path / "evidence" / "tracking.pdf")
     path.write_text(_fill(text), encoding="utf-8")
     result = build(path)
-    assert (result.outdir / "letter.ru.pdf").is_file()
+    assert (result.outdir / "submit/letter.ru.pdf").is_file()
     # the seller's text has no Russian yet: marked and reported, not dropped
     assert {(f.check, f.where) for f in result.findings if f.severity == "error"} == {
         ("untranslated", "fact.1"), ("untranslated", "request"), ("untranslated", "evidence.E1")}

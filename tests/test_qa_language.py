@@ -74,7 +74,7 @@ def test_grammar_not_checked_when_server_down(fund_hold_case, monkeypatch):
     (f,) = [f for f in r.findings if f.check == "grammar"]
     assert f.where == "letter" and f.message.startswith("grammar not checked") and f.severity == "warning"
     assert any(f.check == "numbers" for f in r.findings) is False  # other checks ran, and found nothing
-    text = " ".join(pdf_text(r.outdir / "letter.ru.pdf").split())
+    text = " ".join(pdf_text(r.outdir / "review/signoff.pdf").split())
     assert "Грамматика не проверена: сервер LanguageTool недоступен" in text
 
 

@@ -31,7 +31,7 @@ def draft(tmp_path):
 
 
 def _edit_xliff(out, edits: dict[str, str], dest_name="reviewed.xlf"):
-    store = Xliff12.parsestring((out / "review.xlf").read_bytes())
+    store = Xliff12.parsestring((out / "review/review.xlf").read_bytes())
     for unit in store.units:
         uid = unit.xmlelement.get("id")
         if uid in edits:
@@ -50,11 +50,11 @@ def _snapshot(out):
 
 
 def test_xliff_export_shape(draft):
-    store = Xliff12.parsestring((draft / "review.xlf").read_bytes())
+    store = Xliff12.parsestring((draft / "review/review.xlf").read_bytes())
     root = store.document.getroot()
     assert root.get("version") == "1.2" and root.nsmap[None] == "urn:oasis:names:tc:xliff:document:1.2"
     units = {u.xmlelement.get("id"): u for u in store.units}
-    state = json.loads((draft / "letter.json").read_text(encoding="utf-8"))
+    state = json.loads((draft / "review/letter.json").read_text(encoding="utf-8"))
     assert set(units) == {s["id"] for s in state["segments"]}
     target = lambda u: u.xmlelement.find(u.namespaced("target"))  # noqa: E731
     assert units["intro"].xmlelement.get("translate") == "no" and target(units["intro"]).get("state") == "final"
@@ -75,18 +75,19 @@ def test_round_trip_through_xliff(draft):
     result, record = import_review(reviewed, "Анна Иванова", "ru", outdir=draft, languagetool=False)
     assert record.letter_sha256 == result.letter.text_sha256()
     assert {c["id"] for c in record.changed} == {"fact.2", "request"}
-    text = " ".join(pdf_text(draft / "letter.ru.pdf").split())
+    text = " ".join(pdf_text(draft / "submit/letter.ru.pdf").split())
     assert f"2. {NEW_FACT2[:-1]} (см. приложения 1, 2)." in text
     assert "Просим снять удержание средств по отправлению." in text
-    assert "Проверяющий (ФИО) / 审核人（姓名）: Анна Иванова" in text
-    assert "Родной язык / 母语: ru" in text
-    assert f"SHA-256 текста письма: / 信件正文 SHA-256： {record.letter_sha256}" in text
+    signoff = " ".join(pdf_text(draft / "review/signoff.pdf").split())  # the sign-off page is not sent
+    assert "Проверяющий (ФИО) / 审核人（姓名）: Анна Иванова" in signoff and "Анна Иванова" not in text
+    assert "Родной язык / 母语: ru" in signoff
+    assert f"SHA-256 текста письма: / 信件正文 SHA-256： {record.letter_sha256}" in signoff
     m = json.loads((draft / "manifest.json").read_text(encoding="utf-8"))
     assert m["state"] == "reviewed" and m["review"]["reviewer"] == "Анна Иванова"
     assert {"id": "fact.2", "before": "", "after": NEW_FACT2} in m["review"]["changed"]
     # the pre-review outputs are kept beside the new ones
     (pre,) = [p for p in draft.iterdir() if p.name.startswith("pre-review-")]
-    assert (pre / "letter.ru.pdf").read_bytes() == before["letter.ru.pdf"]
+    assert (pre / "submit/letter.ru.pdf").read_bytes() == before["submit/letter.ru.pdf"]
     # a later plain build keeps the review while the letter is unchanged …
     again = build(draft.parent / "case.yaml", BuildOptions(languagetool=False))
     assert json.loads((draft / "manifest.json").read_text(encoding="utf-8"))["state"] == "reviewed"
@@ -97,13 +98,14 @@ def test_round_trip_through_xliff(draft):
 
 
 def test_round_trip_through_docx(draft):
-    d = docx.Document(str(draft / "review.docx"))
+    d = docx.Document(str(draft / "review/review.docx"))
     rows = {r.cells[0].text: r for r in d.tables[0].rows[1:]}
     rows["fact.2"].cells[2].text = NEW_FACT2
     d.save(str(draft / "review-edited.docx"))
     assert main(["review", "import", str(draft / "review-edited.docx"), "--reviewer", "Пётр Смирнов"]) == 0
-    text = " ".join(pdf_text(draft / "letter.ru.pdf").split())
-    assert f"{NEW_FACT2[:-1]} (см. приложения 1, 2)." in text and "Проверяющий (ФИО) / 审核人（姓名）: Пётр Смирнов" in text
+    text = " ".join(pdf_text(draft / "submit/letter.ru.pdf").split())
+    signoff = " ".join(pdf_text(draft / "review/signoff.pdf").split())
+    assert f"{NEW_FACT2[:-1]} (см. приложения 1, 2)." in text and "Проверяющий (ФИО) / 审核人（姓名）: Пётр Смирнов" in signoff
 
 
 @pytest.mark.parametrize("edits,message", [
@@ -151,10 +153,19 @@ def test_final_refuses_then_force_with_reason(draft, capsys):
     assert "fact.2: machine translation not reviewed yet" in err or "fact.2: error finding [untranslated]" in err
     assert _snapshot(draft) == before
     assert main(["build", str(case), "--final", "--force"]) == 2  # a reason is required
+    # forced or not, Chinese left in what is sent is refused (submit/ rules), and nothing written
+    assert main(["build", str(case), "--final", "--force", "--reason", "срочно, согласовано с продавцом"]) == 3
+    assert "submit/letter.ru.pdf, page 1: cjk" in capsys.readouterr().err and _snapshot(draft) == before
+    # once the sentence has a person's translation, the forced build goes through (MT would stay unreviewed)
+    data = yaml.safe_load(case.read_text(encoding="utf-8"))
+    data["facts"][1]["text_ru"] = "24.10.2026 покупатель получил посылку в пункте выдачи."
+    data["facts"][0].pop("text_ru")
+    data["facts"][0]["text"] = "Отправление передано перевозчику 20.10.2026."  # no Chinese, still unreviewed
+    case.write_text(yaml.safe_dump(data, allow_unicode=True), encoding="utf-8")
     assert main(["build", str(case), "--final", "--force", "--reason", "срочно, согласовано с продавцом"]) == 0
     m = json.loads((draft / "manifest.json").read_text(encoding="utf-8"))
     assert m["state"] == "final" and m["forced"] == "срочно, согласовано с продавцом"
-    text = " ".join(pdf_text(draft / "letter.ru.pdf").split())
+    text = " ".join(pdf_text(draft / "review/signoff.pdf").split())
     assert "Отправлено без завершённой проверки, причина / 未完成审核即发送，原因: срочно, согласовано с продавцом" in text
 
 
@@ -190,7 +201,7 @@ def test_translation_memory_round_trip(draft, tmp_path):
 
 
 def test_review_export_rewrites_the_files_through_the_output_table(draft, capsys):
-    xlf, rdocx = draft / "review.xlf", draft / "review.docx"
+    xlf, rdocx = draft / "review/review.xlf", draft / "review/review.docx"
     before = xlf.read_bytes()
     xlf.unlink(), rdocx.unlink()
     assert main(["review", "export", str(draft)]) == 0

@@ -39,7 +39,7 @@ def test_channels_file_is_complete_and_validated(tmp_path):
     with pytest.raises(DocgenError) as e:
         load_channels(bad)
     [problem] = e.value.problems
-    assert problem.field == "case_types.fund_hold.channel" and problem.line == 19
+    assert problem.field == "case_types.fund_hold.channel" and problem.line == 26
 
 
 def test_performance_review_ticket_starts_with_the_urgent_marker():

@@ -19,14 +19,14 @@ def _drop_translation(case_path):
 def test_untranslated_segment_is_marked_and_is_an_error(fund_hold_case):
     _drop_translation(fund_hold_case)
     r = build(fund_hold_case)
-    for text in (docx_text(r.outdir / "letter.ru.docx"), pdf_text(r.outdir / "letter.ru.pdf")):
+    for text in (docx_text(r.outdir / "submit/letter.ru.docx"), pdf_text(r.outdir / "submit/letter.ru.pdf")):
         flat = " ".join(text.split())
         assert "2. [ТРЕБУЕТСЯ ПЕРЕВОД] 2026年10月24日买家在提货点签收包裹。 (см. приложения 1, 2)" in flat
     qa = json.loads((r.outdir / "qa.json").read_text(encoding="utf-8"))
     errors = [f for f in qa["findings"] if f["severity"] == "error"]
     assert [(f["check"], f["where"]) for f in errors] == [("untranslated", "fact.2")]
     assert "facts[1].text_ru" in errors[0]["message"]
-    signoff = " ".join(pdf_text(r.outdir / "letter.ru.pdf").split())
+    signoff = " ".join(pdf_text(r.outdir / "review/signoff.pdf").split())
     part = signoff[signoff.index("Сегменты без перевода"):]
     assert "fact.2" in part and "2026年10月24日买家在提货点签收包裹。" in part
     assert "ошибки / 错误 предупреждения / 警告 к сведению / 提示 1 0 0" in signoff
@@ -59,7 +59,7 @@ def test_machine_translation_fills_and_is_listed_for_review(fund_hold_case):
     assert seg.origin == "mt" and seg.mt_model == "scripted 0.1"
     m = json.loads((r.outdir / "manifest.json").read_text(encoding="utf-8"))
     assert m["segments"]["fact.2"] == {"origin": "mt", "mt_model": "scripted 0.1"}
-    text = " ".join(pdf_text(r.outdir / "letter.ru.pdf").split())
+    text = " ".join(pdf_text(r.outdir / "review/signoff.pdf").split())
     mt_part = text[text.index("Сегменты машинного перевода"):text.index("Сегменты без перевода")]
     assert "fact.2" in mt_part and "scripted 0.1" in mt_part
     assert not [f for f in r.findings if f.severity == "error"]

@@ -19,13 +19,13 @@ def test_template_syntax_and_markup_stay_literal(fund_hold_case):
     data["reference"] = NASTY_SHOP_REF
     fund_hold_case.write_text(yaml.safe_dump(data, allow_unicode=True), encoding="utf-8")
     r = build(fund_hold_case)
-    for name in ("letter.ru", "letter.zh"):
+    for name in ("submit/letter.ru", "seller/letter.zh"):
         for text in (docx_text(r.outdir / f"{name}.docx"), pdf_text(r.outdir / f"{name}.pdf")):
             flat = " ".join(text.split())
             assert "{{ 7*7 }}" in flat and "49" not in flat.replace("58213746", "")
             assert "<script>alert(1)</script>" in flat
             assert "{% for x in [1] %}loop{% endfor %}" in flat
     # the running header carries the reference into CSS: it must come out unchanged
-    assert NASTY_SHOP_REF in pdf_text(r.outdir / "letter.ru.pdf")
+    assert NASTY_SHOP_REF in pdf_text(r.outdir / "submit/letter.ru.pdf")
     segs = json.loads((r.outdir / "manifest.json").read_text(encoding="utf-8"))
     assert segs["segments"]["fact.1"]["origin"] == "human"

@@ -146,8 +146,55 @@ class TestBundle(WriterContract):
     text_of = TestPdf.text_of
 
 
+class TestText(WriterContract):  # ticket.txt
+    fmt = "text"
+
+    def payload(self, kind):
+        return document(kind).plain_text()
+
+    def text_of(self, data):
+        return data.decode("utf-8")
+
+
+class TestEml(WriterContract):  # email.eml
+    fmt = "eml"
+
+    def payload(self, kind):
+        from email.message import EmailMessage
+
+        m = EmailMessage()
+        m["From"], m["To"], m["Subject"] = "ops@example.com", "support@ozon.ru", "SELLER-CHN-1-Test"
+        m.set_content(document(kind).plain_text())
+        return m
+
+    def text_of(self, data):
+        import email
+        import email.policy
+
+        m = email.message_from_bytes(data, policy=email.policy.default)
+        return m.get_body(preferencelist=("plain",)).get_content()
+
+
+class TestHtml(WriterContract):  # qa.html
+    fmt = "html"
+
+    def payload(self, kind):
+        text = document(kind).plain_text()
+        return {"summary": {"error": 1}, "findings": [{"check": "style", "severity": "error", "where": "fact.1",
+                                                       "message": text}]}, "zh"
+
+    def text_of(self, data):
+        import html
+        import re
+
+        raw = data.decode("utf-8")
+        assert "<script>" not in raw  # escaped, never markup
+        return html.unescape(re.sub(r"<[^>]+>", " ", raw))
+
+
 def test_every_writer_has_a_contract_test():
-    tested = {c.fmt for c in (TestDocx, TestPdf, TestJson, TestJsonLines, TestReviewXliff, TestReviewDocx, TestBundle)}
+    tested = {c.fmt for c in (TestDocx, TestPdf, TestJson, TestJsonLines, TestReviewXliff, TestReviewDocx, TestBundle,
+                              TestText, TestEml, TestHtml)}
     assert tested == set(WRITERS)
 
 
@@ -177,7 +224,7 @@ def test_a_new_format_is_one_writer_and_one_row(fund_hold_case, monkeypatch):
     monkeypatch.setattr(registry, "OUTPUTS", registry.OUTPUTS + (Output("index", "txt", "", "evidence-index"),))
     r = build_index(fund_hold_case.parent / "evidence", IndexOptions(outdir=fund_hold_case.parent.parent / "ix",
                                                                      formats=("pdf", "txt")))
-    txt = (r.outdir / "evidence-index.txt").read_text(encoding="utf-8")
+    txt = (r.outdir / "evidence-index.txt").read_text(encoding="utf-8")  # the new row's folder: top level
     assert "A01_tracking_RU741852963CN.pdf" in txt
     assert {p.name for p in r.outputs} >= {"evidence-index.txt", "evidence-index.pdf", "evidence-index.json"}
-    assert not (r.outdir / "evidence-index.docx").exists()  # not asked for
+    assert not list(r.outdir.rglob("evidence-index*.docx"))  # not asked for

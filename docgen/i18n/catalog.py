@@ -305,6 +305,9 @@ MESSAGES: dict[str, str] = {
     # docgen/cli.py
     "cli.not-docgen-output-folder": M_("not a docgen output folder (no manifest.json)"),
     # docgen/submit/channels.py
+    "submit.channel-needs-language": M_("the channel is in {lang}: {field} has no {lang} text (add a person's translation or install a model)"),
+    "submit.email-needs-sender": M_("the channel is e-mail: seller.email (the registered address) is needed for email.eml"),
+    "build.submit-breaks-rules": M_("{rule}: {detail}"),
     "submit.channels-file-not-found": M_("channels file not found (DOCGEN_CHANNELS)"),
     "submit.invalid-yaml": M_("invalid YAML: {detail}"),
     # docgen/batch/

@@ -211,20 +211,26 @@ class ReviewData:
 
 def index_payloads(entries: list[EvidenceEntry], labels, findings: list[Finding], bundle: bool,
                    rules: EvidenceRules | None = None, own: frozenset[str] = frozenset()) -> dict:
-    """The index, its JSON and (optionally) the bundle — buyer data masked, active content
-    removed, split into parts under `rules.max_bytes` — as payloads by kind. A part that
-    cannot be kept under the limit adds a `bundle-size` error to `findings`."""
+    """The index for Ozon (submit/: target language, no QA column) and the seller's
+    (both languages, with its checks), its JSON and (optionally) the bundle — the Ozon
+    index as cover, buyer data masked, active content removed, split into parts under
+    `rules.max_bytes` — as payloads by kind. A part that cannot be kept under the limit
+    adds a `bundle-size` error to `findings`."""
     from docgen.evidence.redact import bundle_masks
+    from docgen.writers.registry import OUTPUTS
 
     rules = rules or EvidenceRules()
     doc = index_document(entries, labels, findings)
+    submit_doc = index_document(entries, labels, findings, audience="submit")
+    cover_row = next(o for o in OUTPUTS if o.kind == "index.submit" and o.format == "pdf")
 
     def bundle_data(store: OutputStore) -> BundleData:
-        cover = store.read("evidence-index.pdf") or WRITERS["pdf"].write(doc, None)
+        cover = store.read(cover_row.relpath(lang=labels.target)) or WRITERS["pdf"].write(submit_doc, None)
         return BundleData(cover, entries, bundle_labels(labels.target), bundle_masks(entries, own), rules.max_bytes,
                           findings)
 
-    payloads = {"index": one(doc), "index.data": one(index_json(entries, findings))}
+    payloads = {"index": one(doc), "index.submit": one(submit_doc, lang=labels.target),
+                "index.data": one(index_json(entries, findings))}
     if bundle:
         payloads["bundle"] = one(bundle_data)
     return payloads
@@ -235,42 +241,96 @@ def qa_payload(findings: list[Finding]):
     return lambda store: {"summary": summary(findings), "findings": [f.as_dict() for f in findings]}
 
 
+def submit_payloads(s: BuildState, rules: EvidenceRules) -> dict:
+    """ticket.txt (every case) and email.eml (where the channel is e-mail), made after
+    the letter and the bundle are written (they list and attach them)."""
+    from docgen.submit.channels import load_channels
+    from docgen.submit.ticket import email_message, letter_for_language, submission, ticket_text
+
+    case = s.case_file.case
+    channels = load_channels()
+    channel = channels.for_case(case.case_type, case.topic)
+    lang = channel.lang(case.target)
+    translator = None
+    if lang != case.target and case.language != lang:
+        translator = s.session.translator(case.language, lang) if s.options.translator == "auto" else \
+            s.options.translator
+    letter = letter_for_language(case, s.letter, lang, translator)
+    missing = [g.id for g in letter.seller_segments() if not g.text(lang)] if letter is not s.letter else []
+    for sid in missing:
+        s.findings.append(Finding("channel-language", "error", sid,
+                                  msg("submit.channel-needs-language", lang=lang, field=f"{sid}")))
+    if channel.channel == "email" and not case.seller.email:
+        s.findings.append(Finding("channel-language", "error", "seller.email", msg("submit.email-needs-sender")))
+    sub = submission(case, channels, letter.segments["subject"].text(lang) or "", letter.plain_text(lang))
+
+    def uploads(store: OutputStore) -> list[str]:
+        sent = [rel.split("/", 1)[1] for rel in store.files if rel.startswith("submit/") and rel.endswith(".pdf")]
+        return [n for n in sent if n.startswith("letter.")] + sorted(n for n in sent if n.startswith("evidence-bundle"))
+
+    def ticket(store: OutputStore) -> str:
+        return ticket_text(case, channels, sub, uploads(store), rules.max_bytes / 1048576)
+
+    payloads = {"ticket": one(ticket)}
+    if channel.channel == "email" and case.seller.email:
+        def eml(store: OutputStore):
+            files = [store.root / rel for rel in store.files if rel.startswith("submit/evidence-bundle")]
+            return email_message(case, channels, sub, sorted(files), case.effective_letter_date)
+        payloads["email"] = one(eml)
+    return payloads
+
+
 def write(s: BuildState) -> None:
     case_file, letter, options = s.case_file, s.letter, s.options
     case = case_file.case
     outdir = s.outdir.resolve()
     state_data = letter_state(letter, case_file.path, outdir)
-    target_doc = s.documents[f"letter.{case.target}"]
+    signoff_doc = s.documents["signoff"]
 
-    def target_letter(store: OutputStore) -> Document:
-        if options.pdfa:
-            target_doc.pdf_variant = "pdf/a-3b"
-            target_doc.attachments = [(case_file.path.name, case_file.path.read_bytes()),
-                                      ("evidence-index.json", store.read("evidence-index.json"))]
-        return target_doc
+    def signoff(store: OutputStore) -> Document:
+        if options.pdfa:  # the internal record carries the case and the index data; what is sent embeds nothing
+            signoff_doc.pdf_variant = "pdf/a-3b"
+            signoff_doc.attachments = [(case_file.path.name, case_file.path.read_bytes()),
+                                       ("evidence-index.json", store.read("seller/evidence-index.json"))]
+        return signoff_doc
+
+    target_doc = s.documents[f"letter.{case.target}"]
+    if options.pdfa:
+        target_doc.pdf_variant = "pdf/a-3b"
 
     record_kept = s.record if s.reviewed_ok else None
-
-    def manifest(store: OutputStore) -> dict:
-        return case_manifest(case_file, s.entries, store.listing(), letter, s.state, record_kept, s.forced)
-
     own = frozenset({case.seller.email.lower()}) if case.seller.email else frozenset()
     rules = EvidenceRules.from_config(case.evidence_rules)
+
+    def manifest(store: OutputStore) -> dict:
+        data = case_manifest(case_file, s.entries, store.listing(), letter, s.state, record_kept, s.forced)
+        data["submit"] = {"target": case.target, "own_emails": sorted(own), "max_bytes": rules.max_bytes}
+        return data
+
     payloads = index_payloads(s.entries, index_labels(case_file, letter), s.findings, options.bundle, rules, own)
+    payloads |= submit_payloads(s, rules)
     payloads |= {
-        "letter.target": one(target_letter, lang=case.target),
+        "letter.target": one(target_doc, lang=case.target),
+        "letter.seller": one(s.documents[f"letter.{case.language}"], lang=case.language),
+        "signoff": one(signoff),
         "qa": one(qa_payload(s.findings)),
+        "qa.html": one(lambda store: (qa_payload(s.findings)(store), case.language)),
         "letter.state": one(state_data),
         "review.xliff": one(ReviewData(state_data, s.session.glossary)),
         "review.docx": one(ReviewData(state_data, s.session.glossary)),
         "manifest": one(manifest),
     }
-    if case.language != case.target:
-        payloads["letter.seller"] = one(s.documents[f"letter.{case.language}"], lang=case.language)
     if s.record is not None:
         payloads["review.state"] = one(s.record.as_dict())
     with staged_folder(s.outdir, keep_previous=options.review is not None) as tmp:
         written = OutputStore(tmp).write_all(payloads, options.formats)
+        if options.final:  # what is sent must keep the rules, --force or not
+            from docgen.submit.check import check_submit
+
+            problems = check_submit(tmp, case.target, own, rules.max_bytes)
+            if problems:
+                raise NotFinalError([Problem(str(outdir), p.file, msg("build.submit-breaks-rules", rule=p.rule,
+                                                                        detail=p.detail)) for p in problems])
     s.result = BuildResult(outdir=outdir, outputs=[outdir / rel for rel in written], findings=s.findings,
                            letter=letter, entries=s.entries, documents=s.documents)
 

@@ -82,7 +82,9 @@ def _build_index(path: Path, options: IndexOptions) -> IndexResult:
     own = frozenset({case_file.case.seller.email.lower()}) if path.is_file() and case_file.case.seller.email \
         else frozenset()
     payloads = index_payloads(entries, labels, findings, options.bundle, ctx.rules, own)
-    payloads |= {"qa": one(qa_payload(findings)), "manifest": one(index_manifest(path.name, entries))}
+    seller_lang = case_file.case.language if path.is_file() else options.lang
+    payloads |= {"qa": one(qa_payload(findings)), "qa.html": one(lambda store: (qa_payload(findings)(store), seller_lang)),
+                 "manifest": one(index_manifest(path.name, entries))}
     with staged_folder(outdir) as tmp:
         written = OutputStore(tmp).write_all(payloads, options.formats)
     out = outdir.resolve()

@@ -9,7 +9,7 @@ from pathlib import Path
 from docgen.pipeline.build import BuildOptions, BuildResult, build_case
 from docgen.pipeline.session import Session
 from docgen.review.importer import parse, validate
-from docgen.review.state import ReviewRecord, load_letter_state
+from docgen.review.state import ReviewRecord, load_letter_state, outdir_of
 
 
 def import_review(file: Path, reviewer: str, native_language: str = "ru", outdir: Path | None = None,
@@ -21,7 +21,7 @@ def import_review(file: Path, reviewer: str, native_language: str = "ru", outdir
     file = Path(file)
     with session.active():
         reviewed = parse(file, reviewer)
-        outdir = Path(outdir) if outdir else file.parent
+        outdir = Path(outdir) if outdir else outdir_of(file)
         state = load_letter_state(outdir)
         record = validate(reviewed, state, reviewer, native_language)
         case_path = (outdir / state["case"]).resolve()

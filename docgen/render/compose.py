@@ -8,7 +8,7 @@ from docgen.evidence.bundle import BundleLabels
 from docgen.render.index import IndexLabels
 from dataclasses import replace
 
-from docgen.model import Document, Finding, Letter, Paragraph
+from docgen.model import Document, Finding, Letter, PageBreak, Paragraph
 from docgen.render.letter import seller_name
 from docgen.render.templates import load_templates
 from docgen.render.typography import typeset_blocks
@@ -17,18 +17,24 @@ from docgen.render.signoff import Review, signoff_blocks
 
 def compose_documents(case_file: CaseFile, letter: Letter, findings: list[Finding], review: Review | None = None,
                       forced: str | None = None) -> dict[str, Document]:
-    """Name (without extension) → printable letter: the target language's (with the
-    sign-off page) first, then the seller's."""
+    """Name (without extension) → printable document: the letter in the target language
+    (the letter only: what is sent), the seller's, and the translator's sign-off page —
+    its own document, kept out of what is sent."""
     case = case_file.case
     docs: dict[str, Document] = {}
     for lang in dict.fromkeys([case.target, case.language]):
         fur = letter.furniture[lang]
         blocks = keep_closing_together(typeset_blocks(letter.view(lang), lang))
-        if lang == case.target:
-            blocks += signoff_blocks(case, letter, findings, review, forced)
         subject = letter.segments["subject"].text(lang) or fur["title"]
         docs[f"letter.{lang}"] = Document(lang=lang, title=subject, running_header=fur["running_header"],
                                           page_label=fur["page_label"], blocks=blocks)
+    fur = letter.furniture[case.target]
+    blocks = signoff_blocks(case, letter, findings, review, forced)
+    while blocks and isinstance(blocks[0], PageBreak):
+        blocks = blocks[1:]
+    title = next((b.text for b in blocks if isinstance(b, Paragraph) and b.style == "title"), "")
+    docs["signoff"] = Document(lang=case.target, title=title, running_header=fur["running_header"],
+                               page_label=fur["page_label"], blocks=blocks)
     return docs
 
 

@@ -58,7 +58,7 @@ def index_document(entries: list[EvidenceEntry], labels: IndexLabels, findings: 
         return a if b is None or b == a else f"{a} / {b}"
 
     header = [bi("index_col_no"), bi("index_col_file"), text("index_col_description", target) + f" ({target.upper()})"]
-    widths = [1.4, 2.2, 3.0]
+    widths = [1.4, 3.4, 4.6] if submit else [1.4, 2.2, 3.0]  # for Ozon: wider, no second language, no checks
     if second:
         header.append(text("index_col_description", second) + f" ({second.upper()})")
         widths.append(3.0)

@@ -11,13 +11,23 @@ from docgen.errors import DocgenError, Problem
 from docgen.model import Letter
 from docgen.i18n import msg
 
-LETTER_STATE = "letter.json"
-REVIEW_STATE = "review.json"
+REVIEW_FOLDER = "review"  # the translator's files, inside the output folder
+LETTER_STATE = "review/letter.json"
+REVIEW_STATE = "review/review.json"
+
+
+def outdir_of(file: Path) -> Path:
+    """The output folder a review file belongs to: OUTDIR for OUTDIR/review/review.xlf."""
+    folder = Path(file).parent
+    if folder.name == REVIEW_FOLDER and (folder.parent / "manifest.json").is_file():
+        return folder.parent
+    return folder
 
 
 def save_letter_state(letter: Letter, case_path: Path, folder: Path, final_dir: Path) -> dict:
     """Writes letter.json and returns what it holds (the review files are made from it)."""
     data = letter_state(letter, case_path, final_dir)
+    (folder / LETTER_STATE).parent.mkdir(parents=True, exist_ok=True)
     (folder / LETTER_STATE).write_text(json.dumps(data, ensure_ascii=False, indent=1) + "\n", encoding="utf-8")
     return data
 
@@ -61,6 +71,7 @@ class ReviewRecord:
         return asdict(self)
 
     def save(self, folder: Path) -> None:
+        (folder / REVIEW_STATE).parent.mkdir(parents=True, exist_ok=True)
         (folder / REVIEW_STATE).write_text(json.dumps(asdict(self), ensure_ascii=False, indent=1) + "\n",
                                            encoding="utf-8")
 

@@ -37,16 +37,13 @@ class Channels(_Strict):
     support_email: str = Field(pattern=r"^[^@\s]+@[^@\s]+\.[^@\s]+$")
     subject_format: str = Field(min_length=1)
     urgent_marker: str = Field(min_length=1)
-    case_types: dict[str, Channel]  # every case type but support_request
+    default: Channel  # a case type the file does not name yet
+    case_types: dict[str, Channel]  # per case type (support_request goes by topic)
     support_request_topics: dict[str, Channel]
 
     @model_validator(mode="after")
     def _complete(self) -> "Channels":
-        wanted = [t for t in CASE_TYPES if t != "support_request"]
-        missing = [t for t in wanted if t not in self.case_types]
-        if missing:
-            raise ValueError(f"case_types needs an entry for {', '.join(missing)}")
-        unknown = [t for t in self.case_types if t not in wanted]
+        unknown = [t for t in self.case_types if t not in CASE_TYPES or t == "support_request"]
         if unknown:
             raise ValueError(f"case_types: unknown {', '.join(unknown)} (support_request goes by topic under "
                              "support_request_topics)")
@@ -61,7 +58,7 @@ class Channels(_Strict):
     def for_case(self, case_type: str, topic: str | None) -> Channel:
         if case_type == "support_request":
             return self.support_request_topics[topic or "other"]
-        return self.case_types[case_type]
+        return self.case_types.get(case_type, self.default)
 
     def subject(self, shop_id: str, channel: Channel) -> str:
         return self.subject_format.format(shop_id=shop_id, type=channel.type)

@@ -121,6 +121,21 @@ def _bundle(data) -> bytes:
         return files[0].read_bytes()
 
 
+def _text(data) -> bytes:  # ticket.txt
+    return data.encode("utf-8")
+
+
+def _eml(message) -> bytes:  # email.eml: an email.message.EmailMessage
+    return message.as_bytes()
+
+
+def _html(data) -> bytes:  # qa.html: (qa.json's content, the seller's language)
+    from docgen.writers.html import qa_html
+
+    qa, lang = data
+    return qa_html(qa, lang)
+
+
 WRITERS: dict[str, Writer] = {
     "docx": FnWriter("docx", ".docx", _docx),
     "pdf": FnWriter("pdf", ".pdf", _pdf),
@@ -129,29 +144,40 @@ WRITERS: dict[str, Writer] = {
     "xliff": FnWriter("xliff", ".xlf", _xliff),
     "review-docx": FnWriter("review-docx", ".docx", _review_docx),
     "bundle": FnWriter("bundle", ".pdf", _bundle, _bundle_file),
+    "text": FnWriter("text", ".txt", _text),
+    "eml": FnWriter("eml", ".eml", _eml),
+    "html": FnWriter("html", ".html", _html),
 }
 
 # Formats a user picks for printable documents (BuildOptions.formats, IndexOptions.formats).
 DOCUMENT_FORMATS: tuple[str, ...] = ("docx", "pdf")
 
 OUTPUTS: tuple[Output, ...] = (
-    # the evidence index and bundle (docgen build and docgen index)
-    Output("index", "docx", "", "evidence-index"),
-    Output("index", "pdf", "", "evidence-index"),
-    Output("index.data", "json", "", "evidence-index"),
-    Output("bundle", "bundle", "", "evidence-bundle"),
-    # the letters: to Ozon (target language, with the sign-off page) and the seller's copy
-    Output("letter.target", "docx", "", "letter.{lang}"),
-    Output("letter.target", "pdf", "", "letter.{lang}"),
-    Output("letter.seller", "docx", "", "letter.{lang}"),
-    Output("letter.seller", "pdf", "", "letter.{lang}"),
+    # submit/: what goes to Ozon, nothing else (no QA, no check ids, no sign-off page,
+    # no Chinese for a ru/en target; buyer data masked) — `docgen check-submit` reads it
+    Output("index.submit", "docx", "submit", "evidence-index.{lang}"),
+    Output("index.submit", "pdf", "submit", "evidence-index.{lang}"),
+    Output("bundle", "bundle", "submit", "evidence-bundle"),
+    Output("letter.target", "docx", "submit", "letter.{lang}"),
+    Output("letter.target", "pdf", "submit", "letter.{lang}"),
+    Output("ticket", "text", "submit", "ticket"),
+    Output("email", "eml", "submit", "email"),
+    # seller/: what the seller reads (their language; the index in both, with its checks)
+    Output("letter.seller", "docx", "seller", "letter.{lang}"),
+    Output("letter.seller", "pdf", "seller", "letter.{lang}"),
+    Output("index", "docx", "seller", "evidence-index"),
+    Output("index", "pdf", "seller", "evidence-index"),
+    Output("index.data", "json", "seller", "evidence-index"),
+    # review/: what the translator works on
+    Output("signoff", "docx", "review", "signoff"),
+    Output("signoff", "pdf", "review", "signoff"),
+    Output("letter.state", "json-lines", "review", "letter"),
+    Output("review.state", "json-lines", "review", "review"),
+    Output("review.xliff", "xliff", "review", "review"),
+    Output("review.docx", "review-docx", "review", "review"),
+    # top level: the findings, and the manifest written last, over everything above
     Output("qa", "json", "", "qa"),
-    # the review round trip
-    Output("letter.state", "json-lines", "", "letter"),
-    Output("review.state", "json-lines", "", "review"),
-    Output("review.xliff", "xliff", "", "review"),
-    Output("review.docx", "review-docx", "", "review"),
-    # written last, over everything above
+    Output("qa.html", "html", "", "qa"),
     Output("manifest", "json", "", "manifest"),
 )
 
@@ -168,7 +194,7 @@ def check_formats(formats: tuple[str, ...], where: str = "--format") -> tuple[st
 def _extra_formats() -> tuple[str, ...]:
     """Document formats added to the table beyond the built-in ones (a writer of Documents
     registered with a row of a document kind)."""
-    doc_kinds = {"index", "letter.target", "letter.seller"}
+    doc_kinds = {"index", "index.submit", "letter.target", "letter.seller", "signoff"}
     return tuple(dict.fromkeys(o.format for o in OUTPUTS if o.kind in doc_kinds and o.format not in DOCUMENT_FORMATS))
 
 
