@@ -46,8 +46,11 @@ def qa_html(qa: dict, lang: str, title: str = "") -> bytes:
         out.append(f"<table><tr><th>{escape(_both('check', lang))}</th><th>{escape(_both('where', lang))}</th>"
                    f"<th>{escape(_both('message', lang))}</th></tr>")
         for f in rows:
+            english = str(f.get("message", ""))
+            own = str((f.get("messages") or {}).get(lang) or english)
+            text = escape(own) + (f"<br><small>{escape(english)}</small>" if own != english else "")
             out.append(f"<tr><td><code>{escape(str(f.get('check', '')))}</code></td>"
-                       f"<td>{escape(str(f.get('where', '')))}</td><td>{escape(str(f.get('message', '')))}</td></tr>")
+                       f"<td>{escape(str(f.get('where', '')))}</td><td>{text}</td></tr>")
         out.append("</table>")
     out.append("</body></html>")
     return ("\n".join(out) + "\n").encode("utf-8")
