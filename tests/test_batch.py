@@ -99,7 +99,7 @@ def test_generated_case_is_editable_and_builds_alone(csv_batch):
     # the defaults' fact filled with this row's values, its own fact first
     assert case.facts[0].text_ru.startswith("26.10.2026 покупатель")
     assert "58213742-0017-1" in case.facts[1].text_ru and "3480.00 RUB" in case.facts[1].text_ru
-    text = pdf_text(case_dir / "out" / "letter.ru.pdf")
+    text = pdf_text(case_dir / "out" / "submit" / "letter.ru.pdf")
     assert "58213742-0017-1" in text and "Приложение 2" in text
     assert "58213741" not in text  # one order per letter
 
@@ -112,7 +112,7 @@ def test_report_lists_cases_and_refused_rows(csv_batch):
     assert {(r[0], r[2], r[3], r[4]) for r in cases[1:]} == {
         ("hold-58213741-0017-1", "58213741-0017-1", "built", "draft"),
         ("hold-58213742-0017-1", "58213742-0017-1", "built", "draft")}
-    assert all(r[9].startswith("cases/") and r[9].endswith("/out") for r in cases[1:])
+    assert all(r[9].startswith("cases/") and r[9].endswith("/out/submit") for r in cases[1:])
     refused = list(wb["Refused rows"].iter_rows(values_only=True))[1:]
     assert sorted((r[0], r[2], r[3]) for r in refused) == [("holds.csv", 3, "货件号"), ("holds.csv", 5, "evidence"),
                                                            ("holds.csv", 6, "事实1日期")]
@@ -237,7 +237,7 @@ def test_seller_api_product_list_takedowns_and_root_causes(tmp_path, languagetoo
     assert case.reason == "image_rights"
     assert case.facts[0].text_ru == ("Товар SKU 1184520940 скрыт от покупателей; причина, указанная площадкой: "
                                      "«Изображение нарушает права правообладателя».")
-    text = pdf_text(batch.outdir / "cases" / "sku-1184520940" / "out" / "letter.ru.pdf")
+    text = pdf_text(batch.outdir / "cases" / "sku-1184520940" / "out" / "submit" / "letter.ru.pdf")
     assert "Изображение нарушает права правообладателя" in text
     causes = list(openpyxl.load_workbook(batch.outdir / "batch-report.xlsx")["Root causes"].iter_rows(values_only=True))
     assert [(r[0], r[1]) for r in causes[1:]] == [("certificate_missing", 2), ("image_rights", 1)]
@@ -255,7 +255,7 @@ def test_cli_folder_of_cases_with_strict_and_plain_progress(tmp_path, capsys, la
     assert code == 3
     assert "[1/2] built a" in out.err and "[2/2] built b" in out.err  # plain lines when not a terminal
     assert "2 built, 0 unchanged, 0 failed" in out.out
-    assert (tmp_path / "out" / "cases" / "a" / "out" / "letter.ru.pdf").is_file()
+    assert (tmp_path / "out" / "cases" / "a" / "out" / "submit" / "letter.ru.pdf").is_file()
     rows = list(openpyxl.load_workbook(tmp_path / "out" / "batch-report.xlsx")["Cases"].iter_rows(values_only=True))
     assert [(r[0], r[5], r[7]) for r in rows[1:]] == [("a", 0, None), ("b", 1, "untranslated 1")]
 
@@ -280,7 +280,7 @@ def test_dask_executor_on_a_local_cluster(tmp_path, languagetool):
     import os
 
     assert r.worker != os.getpid()  # built in the cluster's worker process, not here
-    assert "58213746-0017-1" in pdf_text(tmp_path / "out" / "cases" / "fund-hold" / "out" / "letter.ru.pdf")
+    assert "58213746-0017-1" in pdf_text(tmp_path / "out" / "cases" / "fund-hold" / "out" / "submit" / "letter.ru.pdf")
 
 
 def test_a_case_edited_by_hand_is_kept_and_an_unchanged_one_untouched(tmp_path):

@@ -21,13 +21,19 @@ def _by_check(counts: dict[str, int] | None) -> str:
     return ", ".join(f"{k} {v}" for k, v in sorted((counts or {}).items()))
 
 
+def _submit(outdir: str) -> str:
+    """What goes to Ozon: the build's submit/ folder (its whole OUTDIR when it has none)."""
+    sub = Path(outdir) / "submit"
+    return str(sub) if sub.is_dir() else outdir
+
+
 def case_rows(batch) -> list[list]:
     rows = []
     for r in batch.results:
         notes = "; ".join(x for x in [r.note, *r.problems] if x)
         rows.append([r.id, r.case_type, ", ".join(r.keys), r.status, r.state or "", r.summary.get("error", ""),
                      r.summary.get("warning", ""), _by_check(r.by_check.get("error")),
-                     _by_check(r.by_check.get("warning")), os.path.relpath(r.outdir, batch.outdir), notes])
+                     _by_check(r.by_check.get("warning")), os.path.relpath(_submit(r.outdir), batch.outdir), notes])
     return rows
 
 
