@@ -105,3 +105,10 @@ def test_check_submit_reads_every_file(tmp_path, capsys):
     assert "submit/notes.txt: check-id: internal check id «personal-data»" in printed
     assert "submit/tracking.pdf: active-content: AA, JavaScript, Launch, OpenAction" in printed
     assert "345-67" not in printed and "ticket.txt" not in printed
+
+
+def test_ticket_body_is_typeset_like_the_letter(built_samples):
+    """The text pasted into the Seller Center form reads as the PDF does."""
+    ticket = (built_samples["fund-hold"].outdir / "submit" / "ticket.txt").read_text(encoding="utf-8")
+    assert "3\u00a0480,00\u00a0руб." in ticket and "3480.00 RUB" not in ticket
+    assert "(см.\u00a0приложение\u00a01)." in ticket and ". (см." not in ticket

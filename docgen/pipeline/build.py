@@ -24,6 +24,7 @@ from docgen.qa import QAContext, run_checks, summary
 from docgen.render import render_letter
 from docgen.render.compose import bundle_labels, compose_documents, index_labels
 from docgen.render.index import index_document
+from docgen.render.typography import typeset_blocks
 from docgen.review.apply import apply_review
 from docgen.review.state import ReviewRecord, letter_state, load_review_record
 from docgen.render.signoff import Review
@@ -262,7 +263,10 @@ def submit_payloads(s: BuildState, rules: EvidenceRules) -> dict:
                                   msg("submit.channel-needs-language", lang=lang, field=f"{sid}")))
     if channel.channel == "email" and not case.seller.email:
         s.findings.append(Finding("channel-language", "error", "seller.email", msg("submit.email-needs-sender")))
-    sub = submission(case, channels, letter.segments["subject"].text(lang) or "", letter.plain_text(lang))
+    # the text pasted into the form reads as the PDF does: amounts, references, capitals typeset
+    typeset = Document(lang=lang, title="", running_header="", page_label="",
+                       blocks=typeset_blocks(letter.view(lang), lang)).plain_text()
+    sub = submission(case, channels, letter.segments["subject"].text(lang) or "", typeset)
 
     def uploads(store: OutputStore) -> list[str]:
         sent = [rel.split("/", 1)[1] for rel in store.files if rel.startswith("submit/") and rel.endswith(".pdf")]
