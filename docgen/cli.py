@@ -35,7 +35,7 @@ def _parser() -> argparse.ArgumentParser:
     b.add_argument("--strict", action="store_true", help=_("exit 3 when an error finding remains"))
     b.add_argument("--no-bundle", action="store_true", help=_("skip evidence-bundle.pdf"))
     b.add_argument("--final", action="store_true",
-                   help=_("refuse (exit 3) while machine translation is unreviewed or error findings remain"))
+                   help=_("refuse (exit 3) while a seller sentence is unreviewed or error findings remain"))
     b.add_argument("--force", action="store_true", help=_("with --final: build anyway (needs --reason)"))
     b.add_argument("--reason", help=_("with --force: why; recorded in the manifest and on the sign-off page"))
     b.add_argument("--pdfa", action="store_true",
@@ -118,6 +118,15 @@ def _parser() -> argparse.ArgumentParser:
     ri.add_argument("--reviewer", required=True, help=_("the reviewer's full name"))
     ri.add_argument("--native-language", default="ru", help=_("the reviewer's native language (default ru)"))
     ri.add_argument("--outdir", type=Path, help=_("the build's output folder (default: the file's folder)"))
+    ri.add_argument("--confirm", action="append", default=[], metavar="ITEM",
+                    help=_("a checklist item the reviewer confirms: numbers, terms, attachments, complete, or all "
+                           "(repeat or comma-separate)"))
+    ri.add_argument("--contact", default="", help=_("the reviewer's contact (e-mail or phone), printed on the sign-off"))
+    ri.add_argument("--deviation", action="append", default=[], metavar="ID=REASON",
+                    help=_("why a template sentence was changed for this letter (repeatable)"))
+    rsv = rsub.add_parser("serve", help=_("a local web page to review and sign one letter or a batch"))
+    rsv.add_argument("path", type=Path, help=_("a build's output folder, or a batch folder (cases/*/out)"))
+    rsv.add_argument("--port", type=int, default=0, help=_("port on 127.0.0.1 (default: a free one)"))
     rte = rsub.add_parser("tm-export", help=_("reviewed sentences as TMX"))
     rte.add_argument("-o", "--output", type=Path, default=Path("docgen-tm.tmx"))
     rti = rsub.add_parser("tm-import", help=_("load a TMX into the translation memory (used before MT)"))
@@ -442,9 +451,39 @@ def _cmd_review(args: argparse.Namespace) -> int:
     if args.review_command == "import":
         from docgen.pipeline.review import import_review
 
-        result, record = import_review(args.file, args.reviewer, args.native_language, args.outdir)
+        from docgen.review.state import CHECKLIST
+
+        confirm = [c.strip() for item in args.confirm for c in item.split(",") if c.strip()]
+        if "all" in confirm:
+            confirm = list(CHECKLIST)
+        reasons = {}
+        for item in args.deviation:
+            uid, sep, reason = item.partition("=")
+            if not sep or not uid.strip() or not reason.strip():
+                raise DocgenError(Problem("--deviation", item, msg("review.deviation-format")))
+            reasons[uid.strip()] = reason.strip()
+        result, record = import_review(args.file, args.reviewer, args.native_language, args.outdir,
+                                       checklist=confirm, contact=args.contact, reasons=reasons)
         say("cli.review-merged", reviewer=record.reviewer, changed=len(record.changed), sha=record.letter_sha256)
+        if record.deviations:
+            say("cli.review-deviations", count=len(record.deviations))
         _report(result)
+        return 0
+    if args.review_command == "serve":
+        from docgen.web import serve
+        from docgen.web.review import find_cases
+
+        if not find_cases(args.path):
+            raise DocgenError(Problem(str(args.path), "", msg("review.no-built-letter-here")))
+
+        def ready(url: str) -> None:
+            say("cli.review-page-on", url=url)
+            sys.stdout.flush()
+
+        try:
+            serve(args.path, args.port, ready=ready)
+        except KeyboardInterrupt:
+            pass
         return 0
     from docgen.review.tm import export_tmx, import_tmx
 

@@ -18,8 +18,13 @@ from typing import Literal
 
 from docgen.i18n import Coded, render
 
-# Where a segment's target text came from.
-Origin = Literal["template", "human", "glossary", "mt", "data", "untranslated"]
+# Where a segment's target text came from: `template` (parallel templates, written once by a
+# person), `seller` (the seller typed it in the case file: possibly pasted from an online
+# translator, so it is reviewed like MT), `tm` (a reviewed translation of the same sentence
+# from an earlier letter), `glossary` (the whole sentence is one term), `mt`, `human` (the
+# reviewer wrote it during the review), `data` (file names, IDs), `untranslated`.
+Origin = Literal["template", "seller", "tm", "human", "glossary", "mt", "data", "untranslated"]
+REVIEWABLE: tuple[str, ...] = ("seller", "tm", "human", "glossary", "mt", "untranslated")
 Severity = Literal["error", "warning", "info"]
 SEVERITIES: tuple[Severity, ...] = ("error", "warning", "info")
 
@@ -56,8 +61,8 @@ class Segment:
 
     `texts` maps a language code to the text in that language. Template segments have
     every language filled by the parallel templates; seller segments start with the
-    seller's language only, and the target is added by a person (`human`), the
-    glossary or MT. `data` segments (file names, IDs) are the same in every language.
+    seller's language only, and the target is added by the seller (`seller`), the
+    translation memory, the glossary or MT — every one of them is reviewed. `data` segments (file names, IDs) are the same in every language.
     """
 
     id: str
@@ -68,6 +73,8 @@ class Segment:
     findings: list[Finding] = field(default_factory=list)
     mt_problems: list[str] = field(default_factory=list)  # placeholders lost or repeated by MT
     reviewed: bool = False  # a native reviewer approved this target (docgen review import)
+    # a template sentence the reviewer changed for this letter: (template text, reason)
+    deviation: tuple[str, str] | None = None
 
     @property
     def is_seller_text(self) -> bool:

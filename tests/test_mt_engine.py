@@ -115,7 +115,7 @@ def test_build_uses_installed_model_and_flags_lost_ids(archives, models, fund_ho
     lost = {f.message for f in r.findings if f.check == "placeholders" and f.where == "fact.1"}
     assert "tracking 'RU741852963CN' was lost in translation (added at the end in brackets)" in lost
     m = json.loads((r.outdir / "manifest.json").read_text(encoding="utf-8"))
-    assert m["segments"]["fact.1"] == {"origin": "mt", "mt_model": "argos-zh_ru 0.0.1-test"}
+    assert m["segments"]["fact.1"] == {"origin": "mt", "mt_model": "argos-zh_ru 0.0.1-test", "reviewed": False}
 
 
 def test_repeated_build_translates_nothing(archives, models, fund_hold_case):
@@ -142,7 +142,7 @@ def test_translation_memory_wins(archives, models):
     tr = default_translator("zh", "ru")
     tr.cache.tm_put("请求解除该订单的资金冻结。", "zh", "ru", "Просим снять удержание средств по заказу.", "Иванова")
     (res,) = tr.translate_segments(["请求解除该订单的资金冻结。"], "zh", "ru")
-    assert res.text == "Просим снять удержание средств по заказу." and res.origin == "human" and tr.calls == 0
+    assert res.text == "Просим снять удержание средств по заказу." and res.origin == "tm" and tr.calls == 0
 
 
 def test_translate_cli(archives, models, monkeypatch, capsys):

@@ -2,6 +2,7 @@
 and a letter whose sign-off page names the reviewer and the hash they approved."""
 from __future__ import annotations
 
+import datetime as dt
 import json
 import shutil
 
@@ -13,7 +14,7 @@ from docgen import BuildOptions, DocgenError, build
 from docgen.cli import main
 from docgen.review.files import Xliff12
 from docgen.pipeline.review import import_review
-from tests.conftest import SAMPLES, pdf_text
+from tests.conftest import SAMPLES, docx_text, pdf_text
 
 NEW_FACT2 = "24.10.2026 покупатель получил посылку в пункте выдачи заказов."
 
@@ -57,9 +58,16 @@ def test_xliff_export_shape(draft):
     state = json.loads((draft / "review/letter.json").read_text(encoding="utf-8"))
     assert set(units) == {s["id"] for s in state["segments"]}
     target = lambda u: u.xmlelement.find(u.namespaced("target"))  # noqa: E731
-    assert units["intro"].xmlelement.get("translate") == "no" and target(units["intro"]).get("state") == "final"
-    assert target(units["fact.1"]).get("state") == "translated"
+    # templates: final and approved, yet open to a reviewed change for this letter
+    assert units["intro"].xmlelement.get("translate") is None and target(units["intro"]).get("state") == "final"
+    assert units["intro"].xmlelement.get("approved") == "yes"
+    # the seller's own Russian is listed for review like MT, and nothing a reviewer has not seen is approved
+    assert target(units["fact.1"]).get("state") == "needs-review-translation"
     assert target(units["fact.2"]).get("state") == "needs-translation"
+    seller_ids = {s["id"] for s in state["segments"] if s["origin"] not in ("template", "data")}
+    assert seller_ids == {"fact.1", "fact.2", "fact.3", "request", "evidence.E1", "evidence.E2"}
+    assert all(units[uid].xmlelement.get("approved") != "yes" for uid in seller_ids)
+    assert any("The seller's own translation, not reviewed" in n for n in [units["fact.1"].getnotes()])
     notes = units["fact.1"].getnotes()
     assert "Keep unchanged: 58213746-0017-1, RU741852963CN" in notes and "Glossary: 货件 = отправление" in notes
     assert "QA error [untranslated]" in units["fact.2"].getnotes()
@@ -80,7 +88,7 @@ def test_round_trip_through_xliff(draft):
     assert "Просим снять удержание средств по отправлению." in text
     signoff = " ".join(pdf_text(draft / "review/signoff.pdf").split())  # the sign-off page is not sent
     assert "Проверяющий (ФИО) / 审核人（姓名）: Анна Иванова" in signoff and "Анна Иванова" not in text
-    assert "Родной язык / 母语: ru" in signoff
+    assert "Родной язык / 母语: русский / 俄语" in signoff
     assert f"SHA-256 текста письма: / 信件正文 SHA-256： {record.letter_sha256}" in signoff
     m = json.loads((draft / "manifest.json").read_text(encoding="utf-8"))
     assert m["state"] == "reviewed" and m["review"]["reviewer"] == "Анна Иванова"
@@ -112,7 +120,8 @@ def test_round_trip_through_docx(draft):
     ({"fact.2": "24.10.2026 покупатель получил посылку.", "fact.1": "Отправление передано перевозчику."},
      "ID 58213746-0017-1 of the source is missing"),
     ({"fact.2": "Покупатель получил посылку ZQ1."}, "placeholder"),
-    ({"intro": "Другое вступление."}, "template sentence is locked"),
+    ({"intro": "Другое вступление."}, "a template sentence was changed: give the reason"),
+    ({"attachment.1.file": "(файл x.png)"}, "ID A01_tracking_RU741852963CN of the template sentence is missing"),
     ({"fact.2": ""}, "translation is empty"),
 ])
 def test_bad_edits_refused_and_nothing_changed(draft, edits, message):
@@ -150,7 +159,8 @@ def test_final_refuses_then_force_with_reason(draft, capsys):
     before = _snapshot(draft)
     assert main(["build", str(case), "--final"]) == 3
     err = capsys.readouterr().err
-    assert "fact.2: machine translation not reviewed yet" in err or "fact.2: error finding [untranslated]" in err
+    assert "fact.2: not reviewed yet (no translation)" in err and "fact.2: error finding [untranslated]" in err
+    assert "fact.1: not reviewed yet (the seller's own translation)" in err
     assert _snapshot(draft) == before
     assert main(["build", str(case), "--final", "--force"]) == 2  # a reason is required
     # forced or not, Chinese left in what is sent is refused (submit/ rules), and nothing written
@@ -195,7 +205,7 @@ def test_translation_memory_round_trip(draft, tmp_path):
 
         tr = SegmentTranslator(mt=NoMT(), cache=SegmentCache())
         (res,) = tr.translate_segments(["2026年10月24日买家在提货点签收包裹。"], "zh", "ru")
-        assert res.text == NEW_FACT2 and res.origin == "human"
+        assert res.text == NEW_FACT2 and res.origin == "tm"
     finally:
         os.environ["DOCGEN_CACHE_DIR"] = saved
 
@@ -207,3 +217,82 @@ def test_review_export_rewrites_the_files_through_the_output_table(draft, capsys
     assert main(["review", "export", str(draft)]) == 0
     assert xlf.read_bytes() == before and rdocx.is_file()
     assert f"wrote {xlf} and {rdocx}" in capsys.readouterr().out
+
+
+def test_seller_russian_needs_review_before_final(tmp_path, capsys):
+    """Russian the seller typed (origin `seller`) is listed for review; --final refuses until a
+    review is recorded; after it the sign-off page lists every seller segment in full."""
+    case = tmp_path / "fund-hold" / "case.yaml"
+    shutil.copytree(SAMPLES / "fund-hold", case.parent, ignore=shutil.ignore_patterns("out"))
+    result = build(case, BuildOptions(languagetool=False))
+    out = result.outdir
+    assert {s.origin for s in result.letter.seller_segments()} == {"seller"}
+    assert main(["build", str(case), "--final"]) == 3
+    err = capsys.readouterr().err
+    assert "request: not reviewed yet (the seller's own translation)" in err
+    m = json.loads((out / "manifest.json").read_text(encoding="utf-8"))
+    assert m["state"] == "draft" and m["segments"]["fact.1"] == {"origin": "seller", "reviewed": False}
+    # the reviewer signs without changing a word, confirming every checklist item
+    assert main(["review", "import", str(out / "review" / "review.xlf"), "--reviewer", "Анна Иванова", "--confirm", "all",
+                 "--contact", "anna@example.com"]) == 0
+    m = json.loads((out / "manifest.json").read_text(encoding="utf-8"))
+    assert m["state"] == "reviewed" and all(s["reviewed"] for s in m["segments"].values())
+    assert m["review"]["checklist"] == ["numbers", "terms", "attachments", "complete"]
+    text = " ".join(pdf_text(out / "review" / "signoff.pdf").split())
+    for seg in result.letter.seller_segments():
+        assert seg.source in text.replace(" ", "") or seg.source.replace(" ", "") in text.replace(" ", ""), seg.id
+    rows = docx_text(out / "review" / "signoff.docx")
+    assert rows.count("перевод продавца / 卖家自译; проверено / 已审核") == 6  # every seller segment, origin in words
+    assert "✓ Номера заказов" in text and "□" not in text
+    assert ("Я, Анна Иванова, подтверждаю, что русский текст письма полно и точно передаёт содержание исходного "
+            "текста на китайском языке") in text
+    assert "本人 Анна Иванова 确认" in text
+    assert "Контакт / 联系方式: anna@example.com" in text
+    day = dt.datetime.fromisoformat(m["review"]["time"]).date()
+    assert f"Дата проверки / 审核日期: {day:%d.%m.%Y}" in text
+    assert main(["build", str(case), "--final"]) == 0
+
+
+def test_template_sentence_overridden_with_reason(draft):
+    """A reviewer changes a template sentence for this letter: refused without a reason,
+    recorded as a deviation (sign-off page, manifest) with one; kept by later builds."""
+    new_intro = ("Мы, Shenzhen Example Technology Co., Ltd. (ID магазина 123456789), просим проверить удержание "
+                 "средств по отправлению 58213746-0017-1 (уведомление HOLD-012 от 28.10.2026). Ниже приведены "
+                 "факты; каждый факт подтверждён приложением.")
+    reviewed = _edit_xliff(draft, {"fact.2": NEW_FACT2, "intro": new_intro})
+    with pytest.raises(DocgenError, match="give the reason"):
+        import_review(reviewed, "Анна Иванова", outdir=draft, languagetool=False)
+    # the reason as a reviewer's note in the XLIFF (as a CAT tool writes it)
+    store = Xliff12.parsestring(reviewed.read_bytes())
+    (unit,) = [u for u in store.units if u.xmlelement.get("id") == "intro"]
+    unit.addnote("шаблон звучит слишком общо для этого заказа", origin="translator")
+    reviewed.write_bytes(bytes(store))
+    result, record = import_review(reviewed, "Анна Иванова", outdir=draft, languagetool=False)
+    assert record.deviations == [{"id": "intro", "before": record.deviations[0]["before"], "after": new_intro,
+                                  "reason": "шаблон звучит слишком общо для этого заказа"}]
+    m = json.loads((draft / "manifest.json").read_text(encoding="utf-8"))
+    assert m["deviations"][0]["id"] == "intro" and m["deviations"][0]["text"] == new_intro
+    assert m["review"]["deviations"][0]["reason"] == "шаблон звучит слишком общо для этого заказа"
+    text = " ".join(pdf_text(draft / "submit" / "letter.ru.pdf").split())
+    assert new_intro in text
+    text = " ".join(pdf_text(draft / "review" / "signoff.pdf").split())
+    assert "шаблон звучит слишком общо для этого заказа" in text
+    assert "Изменённые шаблонные фразы (только для этого письма)" in text
+    assert "Исправления проверяющего (было → стало)" in text
+    # the seller's copy keeps the template's own sentence; a later build keeps the change
+    again = build(draft.parent / "case.yaml", BuildOptions(languagetool=False))
+    assert again.letter.segments["intro"].text("ru") == new_intro
+    assert again.letter.segments["intro"].deviation[1] == "шаблон звучит слишком общо для этого заказа"
+    # a fresh export → import without edits keeps the deviation and its reason
+    result, record = import_review(draft / "review" / "review.xlf", "Анна Иванова", outdir=draft, languagetool=False)
+    assert [d["id"] for d in record.deviations] == ["intro"]
+    assert record.deviations[0]["reason"] == "шаблон звучит слишком общо для этого заказа"
+
+
+def test_deviation_reason_from_the_command_line(draft):
+    reviewed = _edit_xliff(draft, {"fact.2": NEW_FACT2, "greeting": "Уважаемая служба поддержки продавцов!"})
+    assert main(["review", "import", str(reviewed), "--reviewer", "Анна Иванова", "--outdir", str(draft),
+                 "--deviation", "greeting=обращение короче"]) == 0
+    m = json.loads((draft / "manifest.json").read_text(encoding="utf-8"))
+    assert m["deviations"] == [{"id": "greeting", "template": m["deviations"][0]["template"],
+                                "text": "Уважаемая служба поддержки продавцов!", "reason": "обращение короче"}]

@@ -28,4 +28,4 @@ def test_template_syntax_and_markup_stay_literal(fund_hold_case):
     # the running header carries the reference into CSS: it must come out unchanged
     assert NASTY_SHOP_REF in pdf_text(r.outdir / "submit/letter.ru.pdf")
     segs = json.loads((r.outdir / "manifest.json").read_text(encoding="utf-8"))
-    assert segs["segments"]["fact.1"]["origin"] == "human"
+    assert segs["segments"]["fact.1"]["origin"] == "seller"

@@ -23,6 +23,9 @@ class Term:
     status: str = "preferred"
     source: str = ""
     note: str = ""
+    # Russian words of the term a translation may leave out («заказов» in «пункт выдачи
+    # заказов»): the terminology check accepts «в пункте выдачи» (TBX termNote x-optional)
+    optional: tuple[str, ...] = ()
 
     def text(self, lang: str) -> str:
         return getattr(self, lang)

@@ -47,6 +47,8 @@ def write_tbx(terms: list[Term], path: Path) -> None:
             _term_note(unit, tig, "grammaticalGender", GENDER_TBX[t.gender])
         _term_note(unit, tig, "administrativeStatus", STATUS_TBX[t.status])
         _term_note(unit, tig, "x-inflects", "yes" if t.inflects else "no")
+        if t.optional:
+            _term_note(unit, tig, "x-optional", " ".join(t.optional))
         if t.status == "do-not-translate":
             d = etree.Element(_ns(unit, "descrip"))
             d.set("type", "Translation needed")
@@ -91,7 +93,7 @@ def read_tbx(path: Path) -> list[Term]:
             id=unit.getid() or "", ru=unit.source or "", en=en[0] if en else "", zh=zh[0] if zh else "",
             pos=notes.get("partOfSpeech", ""), gender=inv_gender.get(notes.get("grammaticalGender", "")),
             inflects=notes.get("x-inflects", "yes") != "no", status=status, source=admin.get("source", ""),
-            note=unit.getnotes() or "",
+            note=unit.getnotes() or "", optional=tuple(notes.get("x-optional", "").split()),
         ))
     return terms
 

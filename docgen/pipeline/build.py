@@ -27,7 +27,7 @@ from docgen.render.index import index_document
 from docgen.render.typography import typeset_blocks
 from docgen.review.apply import apply_review
 from docgen.review.state import ReviewRecord, letter_state, load_review_record
-from docgen.render.signoff import Review
+from docgen.render.signoff import ORIGIN_WORDS, Review
 from docgen.store import OutputStore, one
 from docgen.store.manifest import case_manifest, previous_evidence
 from docgen.store.outdir import check_outdir, staged_folder
@@ -166,15 +166,19 @@ def check(s: BuildState) -> None:
 
 
 def gate(s: BuildState) -> None:
-    """--final: refuse while machine translation is unreviewed or error findings remain."""
+    """--final: refuse while a seller sentence is unreviewed or error findings remain."""
     letter, options = s.letter, s.options
     s.reviewed_ok = s.record is not None and s.record.letter_sha256 == letter.text_sha256()
-    unreviewed = [g.id for g in letter.seller_segments() if g.origin in ("mt", "untranslated") and not g.reviewed]
+    # every seller sentence goes to Ozon in the seller's name: MT, the seller's own Russian,
+    # memory and glossary hits alike need a recorded review before the letter is final
+    unreviewed = [g for g in letter.seller_segments() if not g.reviewed] \
+        if letter.source_lang != letter.target_lang else []
     errors = [f for f in s.findings if f.severity == "error"]
     if options.final and (unreviewed or errors):
         if not options.force_reason:
             shown = str(s.case_file.path)
-            problems = [Problem(shown, sid, msg("build.machine-translation-not-reviewed")) for sid in unreviewed]
+            problems = [Problem(shown, g.id, msg("build.not-reviewed", origin=ORIGIN_WORDS[g.origin]))
+                        for g in unreviewed]
             problems += [Problem(shown, f.where, msg("build.error-finding", check=f.check, message=f.message))
                          for f in errors]
             raise NotFinalError(problems)
@@ -185,7 +189,8 @@ def gate(s: BuildState) -> None:
 def compose(s: BuildState) -> None:
     record = s.record
     review = Review(record.reviewer, record.native_language, record.time[:10]) if s.reviewed_ok else None
-    s.documents = compose_documents(s.case_file, s.letter, s.findings, review, s.forced)
+    s.documents = compose_documents(s.case_file, s.letter, s.findings, review, s.forced,
+                                    record if s.reviewed_ok else None)
 
 
 @dataclass(frozen=True)

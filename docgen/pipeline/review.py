@@ -14,21 +14,35 @@ from docgen.review.state import ReviewRecord, load_letter_state, outdir_of
 
 def import_review(file: Path, reviewer: str, native_language: str = "ru", outdir: Path | None = None,
                   languagetool: bool = True, session: Session | None = None,
-                  on_event=None) -> tuple[BuildResult, ReviewRecord]:
+                  on_event=None, checklist: list[str] | tuple[str, ...] = (), contact: str = "",
+                  reasons: dict[str, str] | None = None) -> tuple[BuildResult, ReviewRecord]:
     if session is None:
         with Session.from_env() as own:
-            return import_review(file, reviewer, native_language, outdir, languagetool, own, on_event)
+            return import_review(file, reviewer, native_language, outdir, languagetool, own, on_event,
+                                 checklist, contact, reasons)
     file = Path(file)
     with session.active():
         reviewed = parse(file, reviewer)
         outdir = Path(outdir) if outdir else outdir_of(file)
         state = load_letter_state(outdir)
-        record = validate(reviewed, state, reviewer, native_language)
-        case_path = (outdir / state["case"]).resolve()
+        record = validate(reviewed, state, reviewer, native_language, checklist, contact, reasons)
+        result = apply_record(outdir, state, record, languagetool, session, on_event)
+    return result, record
+
+
+def apply_record(outdir: Path, state: dict, record: ReviewRecord, languagetool: bool = True,
+                 session: Session | None = None, on_event=None) -> BuildResult:
+    """The apply and remember steps: rebuild with the review (the previous outputs kept in
+    pre-review-<time>/), then the approved sentences into the translation memory."""
+    if session is None:
+        with Session.from_env() as own:
+            return apply_record(outdir, state, record, languagetool, own, on_event)
+    with session.active():
+        case_path = (Path(outdir) / state["case"]).resolve()
         result = build_case(case_path, BuildOptions(outdir=outdir, review=record, languagetool=languagetool),
                             session, on_event)
         remember(record, state, session)
-    return result, record
+    return result
 
 
 def export_review(outdir: Path, session: Session | None = None) -> list[Path]:

@@ -7,6 +7,7 @@ from __future__ import annotations
 from docgen.model import Finding
 from docgen.qa import buyer_checks as bc
 from docgen.qa import evidence_checks as ev
+from docgen.qa import fidelity as fd
 from docgen.qa import language_checks as lc
 from docgen.qa import letter_checks as lt
 from docgen.qa.base import Check, CheckFn, Need, QAContext, summary
@@ -26,6 +27,10 @@ CHECKS: list[Check] = [
     Check("forbidden-terms", "error", lc.forbidden_terms, "a term the glossary forbids", ("letter",)),
     Check("numbers", "error", lc.numbers, "a number, ID, date or amount of the source missing from the target",
           ("letter",), after=("placeholders",)),
+    Check("fidelity", "error", fd.missing, "a source sentence missing from the translation", ("letter",)),
+    Check("fidelity-suspect", "warning", fd.suspect,
+          "a translation sentence with no source, a suspicious length ratio, or source words left untranslated",
+          ("letter",)),
     Check("style", "warning", lc.style, "pleading or subjective wording; a fact without an evidence reference",
           ("letter",)),
     Check("buyer-message", "error", bc.buyer_message,

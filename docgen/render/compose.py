@@ -16,7 +16,7 @@ from docgen.render.signoff import Review, signoff_blocks
 
 
 def compose_documents(case_file: CaseFile, letter: Letter, findings: list[Finding], review: Review | None = None,
-                      forced: str | None = None) -> dict[str, Document]:
+                      forced: str | None = None, record=None) -> dict[str, Document]:
     """Name (without extension) → printable document: the letter in the target language
     (the letter only: what is sent), the seller's, and the translator's sign-off page —
     its own document, kept out of what is sent."""
@@ -29,7 +29,7 @@ def compose_documents(case_file: CaseFile, letter: Letter, findings: list[Findin
         docs[f"letter.{lang}"] = Document(lang=lang, title=subject, running_header=fur["running_header"],
                                           page_label=fur["page_label"], blocks=blocks)
     fur = letter.furniture[case.target]
-    blocks = signoff_blocks(case, letter, findings, review, forced)
+    blocks = signoff_blocks(case, letter, findings, review, forced, record=record)
     while blocks and isinstance(blocks[0], PageBreak):
         blocks = blocks[1:]
     title = next((b.text for b in blocks if isinstance(b, Paragraph) and b.style == "title"), "")

@@ -109,7 +109,7 @@ class _Builder:
         origin = "untranslated"
         if translation:
             texts[self.case.target] = translation
-            origin = "human"
+            origin = "seller"  # typed by the seller: reviewed like machine output
         self.segments[seg_id] = Segment(id=seg_id, texts=texts, source_lang=self.case.language, origin=origin)
         return seg_id
 

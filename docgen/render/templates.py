@@ -28,7 +28,8 @@ TEMPLATE_VARIABLES = frozenset({
 })
 
 # Keys that are data, not Jinja strings.
-_PLAIN_KEYS = {"date_format", "list_sep", "names", "page_label", "bundle_stamp", "bundle_page", "bundle_missing"}
+_PLAIN_KEYS = {"date_format", "list_sep", "names", "page_label", "bundle_stamp", "bundle_page", "bundle_missing",
+               "signoff_words"}
 
 _EN_MONTHS = ("January", "February", "March", "April", "May", "June", "July", "August",
               "September", "October", "November", "December")

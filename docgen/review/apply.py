@@ -21,4 +21,13 @@ def apply_review(letter: Letter, record: ReviewRecord) -> list[str]:
         seg.reviewed = True
         if seg.origin == "untranslated":
             seg.origin = "human"  # the reviewer wrote it
+    for dev in record.deviations:  # template sentences the reviewer changed for this letter
+        seg = letter.segments.get(dev["id"])
+        if seg is None or seg.origin != "template":
+            continue
+        if (seg.text(letter.target_lang) or "").strip() != dev["before"]:
+            stale.append(dev["id"])  # the template changed since the review
+            continue
+        seg.texts[letter.target_lang] = dev["after"]
+        seg.deviation = (dev["before"], dev["reason"])
     return stale

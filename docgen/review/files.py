@@ -2,14 +2,17 @@
 for Word): written from a built letter, read back after the translator's edits.
 
 Both carry the letter's SHA-256, so a file made for another version is refused. Units
-are one per segment with its stable id; template sentences are locked
-(`translate="no"`, state `final`), machine output is `needs-review-translation`, a
-person's translation `translated`. Notes carry the segment's QA findings, glossary
-hints and the protected values (IDs, numbers) that must not change."""
+are one per segment with its stable id. Template sentences are `final` and approved
+(a reviewer may still change one for this letter, giving the reason in a note); data
+(file names) is locked (`translate="no"`); every seller sentence — machine output,
+the seller's own Russian, memory or glossary hits — is `needs-review-translation`
+until a review is recorded, then `signed-off` and approved. Notes carry the
+segment's QA findings, glossary hints and the protected values (IDs, numbers) that
+must not change."""
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
 
 from lxml import etree
@@ -25,7 +28,21 @@ REVIEW_DOCX = "review.docx"
 SHA_MARK = "docgen-letter-sha256:"
 
 STATE = {"template": "final", "data": "final", "mt": "needs-review-translation", "untranslated": "needs-translation",
-         "human": "translated", "glossary": "translated"}
+         "seller": "needs-review-translation", "tm": "needs-review-translation",
+         "glossary": "needs-review-translation", "human": "translated"}
+ORIGIN_NOTE = {
+    "mt": "Machine translation ({model}): check line by line / Машинный перевод: проверьте построчно",
+    "seller": "The seller's own translation, not reviewed: check line by line / "
+              "Перевод продавца, не проверен: проверьте построчно",
+    "tm": "From the translation memory (reviewed for another letter): check it fits here / "
+          "Из памяти переводов: проверьте, подходит ли здесь",
+    "glossary": "The whole sentence is a glossary term / Фраза целиком взята из глоссария",
+    "human": "Written during the review / Переведено при проверке",
+    "untranslated": "No translation yet: translate / Нет перевода: переведите",
+}
+TEMPLATE_NOTE = ("Template sentence (every letter): change it only if it is wrong for this letter, and give the "
+                 "reason in a note / Шаблонная фраза: меняйте только для этого письма, указав причину в примечании")
+REASON_NOTE_FROM = ("reviewer", "translator")  # <note from="…"> read back as the reason for a template change
 
 
 XLIFF12_NS = "urn:oasis:names:tc:xliff:document:1.2"
@@ -80,12 +97,17 @@ class ReviewFile:
     letter_sha256: str
     targets: dict[str, str]  # segment id → reviewed target
     path: Path
+    reasons: dict[str, str] = field(default_factory=dict)  # segment id → the reviewer's reason (template changes)
 
 
-def _notes(seg: dict, glossary: Glossary, source_lang: str, target_lang: str) -> list[str]:
+def _notes(seg: dict, glossary: Glossary, source_lang: str, target_lang: str, template_hint: bool = True) -> list[str]:
     notes = [f"QA {f['severity']} [{f['check']}]: {f['message']}" for f in seg.get("findings", [])]
-    if seg["origin"] in ("template", "data"):
+    if seg["origin"] == "data":
         return notes  # locked: hints would only be noise
+    if seg["origin"] == "template":
+        if seg.get("deviation"):
+            return notes + [f"Changed for this letter (template: «{seg['template_text']}»); reason: {seg['deviation']}"]
+        return notes + ([TEMPLATE_NOTE] if template_hint else [])  # the DOCX says it once, above the table
     for m in glossary.find(seg["source"], source_lang):
         if m.term.status != "forbidden":
             # the target language's term; for a Russian letter the English term as a pointer
@@ -100,8 +122,10 @@ def _notes(seg: dict, glossary: Glossary, source_lang: str, target_lang: str) ->
         notes.append("Dates: " + ", ".join(dates))
     if protected:
         notes.append("Keep unchanged: " + ", ".join(protected))
-    if seg["origin"] == "mt":
-        notes.append(f"Machine translation ({seg.get('mt_model') or 'MT'}): check line by line")
+    if seg.get("reviewed"):
+        notes.append("Reviewed / Проверено")
+    else:
+        notes.append(ORIGIN_NOTE[seg["origin"]].format(model=seg.get("mt_model") or "MT"))
     return notes
 
 
@@ -122,14 +146,17 @@ def review_xliff_bytes(state: dict, glossary: Glossary) -> bytes:
         if unit.xmlelement.find(unit.namespaced("target")) is None:  # an empty target, still to be written
             etree.SubElement(unit.xmlelement, unit.namespaced("target"))
             unit.xmlelement.insert(1, unit.xmlelement.find(unit.namespaced("target")))
-        unit.set_state_n(unit.statemap[STATE[seg["origin"]]])
+        state_name = "signed-off" if seg.get("reviewed") else STATE[seg["origin"]]
+        unit.set_state_n(unit.statemap[state_name])
+        # approved: only text a person wrote for every letter (templates, data) or a recorded review
+        unit.markapproved(seg["origin"] in ("template", "data") or bool(seg.get("reviewed")))
         if seg["origin"] not in ("template", "data"):
             keep = [sp.source for sp in protect(seg["source"], state["source_lang"], state["target_lang"], None).spans
                     if sp.kind != "date"]
             _mark_protected(unit, "source", keep)
             _mark_protected(unit, "target", keep)
-        if seg["origin"] in ("template", "data"):
-            unit.xmlelement.set("translate", "no")  # locked: written once by a person for every letter
+        if seg["origin"] == "data":
+            unit.xmlelement.set("translate", "no")  # locked: file names and IDs are the same in every language
         for note in _notes(seg, glossary, state["source_lang"], state["target_lang"]):
             unit.addnote(note, origin="developer")
     return bytes(store)
@@ -147,7 +174,7 @@ def read_review_xliff(path: Path) -> ReviewFile:
             sha = m.group(1)
     if sha is None:
         raise DocgenError(Problem(str(path), "file/@original", msg("review.not-docgen-review-file")))
-    targets = {}
+    targets, reasons = {}, {}
     for unit in store.units:
         if unit.isheader():
             continue
@@ -155,7 +182,11 @@ def read_review_xliff(path: Path) -> ReviewFile:
         if uid in targets:
             raise DocgenError(Problem(str(path), uid, msg("review.segment-id-appears-twice")))
         targets[uid] = unit.target or ""
-    return ReviewFile(letter_sha256=sha, targets=targets, path=path)
+        notes = [n.text.strip() for n in unit.xmlelement.iterchildren(unit.namespaced("note"))
+                 if n.get("from") in REASON_NOTE_FROM and n.text and n.text.strip()]
+        if notes:
+            reasons[uid] = " ".join(notes)
+    return ReviewFile(letter_sha256=sha, targets=targets, path=path, reasons=reasons)
 
 
 def write_review_docx(state: dict, glossary: Glossary, path: Path) -> None:
@@ -177,27 +208,36 @@ def review_docx_bytes(state: dict, glossary: Glossary) -> bytes:
     sec.page_width, sec.page_height = Mm(297), Mm(210)
     sec.left_margin = sec.right_margin = Mm(15)
     d.add_heading("Review / Проверка перевода", level=1)
-    d.add_paragraph("Edit only the «translation» column. Grey rows are locked template sentences. "
-                    "Then: docgen review import review.docx --reviewer \"Name Surname\". / "
-                    "Правьте только столбец «translation». Серые строки — неизменяемые шаблонные фразы.")
+    d.add_paragraph("Check every row and edit only the «translation» column. Grey rows are template sentences "
+                    "used in every letter: change one only if it is wrong for this letter, and write why in the "
+                    "«reason» column. Segment ids: fact.N = fact N of the letter, request = the request, "
+                    "evidence.ID = the description of an attachment, header.* / subject / intro … = template parts. "
+                    "Then: docgen review import review.docx --reviewer \"Name Surname\".")
+    d.add_paragraph("Проверьте каждую строку и правьте только столбец «translation». Серые строки — шаблонные "
+                    "фразы всех писем: меняйте такую фразу, только если она неверна для этого письма, и укажите "
+                    "причину в столбце «reason». Обозначения: fact.N — факт N письма, request — просьба, "
+                    "evidence.ID — описание приложения, header.* / subject / intro … — части шаблона.")
     d.add_paragraph(f"{SHA_MARK}{state['letter_sha256']}")
-    t = d.add_table(rows=1, cols=4)
+    t = d.add_table(rows=1, cols=5)
     t.style = "Table Grid"
     t.autofit = False
-    widths = [Mm(25), Mm(95), Mm(95), Mm(52)]
-    for i, h in enumerate(("id", f"source ({state['source_lang']})", f"translation ({state['target_lang']})", "notes")):
+    widths = [Mm(22), Mm(82), Mm(82), Mm(50), Mm(31)]
+    for i, h in enumerate(("id", f"source ({state['source_lang']})", f"translation ({state['target_lang']})", "notes",
+                           "reason / причина")):
         t.rows[0].cells[i].text = h
         t.rows[0].cells[i].width = widths[i]
     for seg in state["segments"]:
         cells = t.add_row().cells
-        values = (seg["id"], seg["source"], seg["target"] or "", "\n".join(_notes(seg, glossary, state["source_lang"], state["target_lang"])))
+        values = (seg["id"], seg["source"], seg["target"] or "",
+                  "\n".join(_notes(seg, glossary, state["source_lang"], state["target_lang"], template_hint=False)),
+                  seg.get("deviation") or "")
         for i, v in enumerate(values):
             cells[i].text = v
             cells[i].width = widths[i]
             for p in cells[i].paragraphs:
                 for r in p.runs:
                     r.font.size = Pt(9)
-        if seg["origin"] in ("template", "data"):
+        if seg["origin"] in ("template", "data"):  # grey: shared by every letter
             from docx.oxml import OxmlElement
             from docx.oxml.ns import qn
 
@@ -226,10 +266,13 @@ def read_review_docx(path: Path) -> ReviewFile:
     if sha is None or not d.tables:
         raise DocgenError(Problem(str(path), "", msg("review.not-docgen-review-file-2")))
     targets: dict[str, str] = {}
+    reasons: dict[str, str] = {}
     for row in d.tables[0].rows[1:]:
         cells = row.cells
         uid = cells[0].text.strip()
         if uid in targets:
             raise DocgenError(Problem(str(path), uid, msg("review.segment-id-appears-twice")))
         targets[uid] = "\n".join(p.text for p in cells[2].paragraphs).strip()
-    return ReviewFile(letter_sha256=sha, targets=targets, path=path)
+        if len(cells) > 4 and cells[4].text.strip():
+            reasons[uid] = cells[4].text.strip()
+    return ReviewFile(letter_sha256=sha, targets=targets, path=path, reasons=reasons)

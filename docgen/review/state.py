@@ -40,7 +40,9 @@ def letter_state(letter: Letter, case_path: Path, final_dir: Path) -> dict:
         "source_lang": letter.source_lang, "target_lang": letter.target_lang,
         "letter_sha256": letter.text_sha256(),
         "segments": [{"id": s.id, "origin": s.origin, "mt_model": s.mt_model, "source": s.source,
-                      "target": s.text(letter.target_lang), "findings": [f.as_dict() for f in s.findings]}
+                      "target": s.text(letter.target_lang), "findings": [f.as_dict() for f in s.findings],
+                      "reviewed": s.reviewed,
+                      **({"template_text": s.deviation[0], "deviation": s.deviation[1]} if s.deviation else {})}
                      for s in letter.segments.values()],
     }
 
@@ -55,9 +57,14 @@ def load_letter_state(outdir: Path) -> dict:
         raise DocgenError(Problem(str(path), "", msg("review.letter-json-damaged-rebuild"))) from None
 
 
+CHECKLIST = ("numbers", "terms", "attachments", "complete")  # what the reviewer confirms, in sign-off order
+
+
 @dataclass
 class ReviewRecord:
-    """A recorded review: every reviewed segment's source and approved target."""
+    """A recorded review: every reviewed segment's source and approved target, the
+    template sentences changed for this letter (with the reason), the checklist items
+    the reviewer confirmed."""
 
     reviewer: str
     native_language: str
@@ -66,6 +73,9 @@ class ReviewRecord:
     segments: dict[str, dict[str, str]]  # id → {"source": …, "target": …}
     changed: list[dict[str, str]] = field(default_factory=list)  # {"id", "before", "after"}
     reviewed_file: str = ""
+    deviations: list[dict[str, str]] = field(default_factory=list)  # {"id", "before", "after", "reason"}
+    checklist: list[str] = field(default_factory=list)  # confirmed items of CHECKLIST
+    contact: str = ""
 
     def as_dict(self) -> dict:
         return asdict(self)
@@ -81,6 +91,8 @@ def load_review_record(outdir: Path) -> ReviewRecord | None:
     if not path.is_file():
         return None
     try:
-        return ReviewRecord(**json.loads(path.read_text(encoding="utf-8")))
+        data = json.loads(path.read_text(encoding="utf-8"))
+        known = set(ReviewRecord.__dataclass_fields__)
+        return ReviewRecord(**{k: v for k, v in data.items() if k in known})
     except (ValueError, TypeError):
         raise DocgenError(Problem(str(path), "", msg("review.review-json-damaged"))) from None

@@ -39,7 +39,8 @@ def case_manifest(case_file: CaseFile, entries: list[EvidenceEntry], outputs: li
         "state": state,
         **({"review": {"reviewer": record.reviewer, "native_language": record.native_language, "time": record.time,
                        "letter_sha256": record.letter_sha256, "file": record.reviewed_file,
-                       "changed": record.changed}} if record else {}),
+                       "changed": record.changed, "deviations": record.deviations, "checklist": record.checklist,
+                       **({"contact": record.contact} if record.contact else {})}} if record else {}),
         **({"forced": forced} if forced else {}),
         "docgen": __version__,
         "templates": folder_version(templates_dir()),
@@ -52,8 +53,11 @@ def case_manifest(case_file: CaseFile, entries: list[EvidenceEntry], outputs: li
         + evidence_inputs(entries),
         "outputs": outputs,
         "segments": {s.id: {"origin": s.origin, **({"mt_model": s.mt_model} if s.mt_model else {}),
-                            **({"reviewed": True} if s.reviewed else {})}
+                            "reviewed": s.reviewed}
                      for s in letter.seller_segments()},
+        # template sentences the reviewer changed for this letter, with the reason
+        "deviations": [{"id": s.id, "template": s.deviation[0], "text": s.text(letter.target_lang),
+                        "reason": s.deviation[1]} for s in letter.segments.values() if s.deviation],
     }
 
 

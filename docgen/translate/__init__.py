@@ -1,7 +1,7 @@
 """Translation of the seller's own sentences (templates are never machine-translated).
 
-A segment keeps a person's translation when the case gives one (origin `human`).
-Otherwise, in this order: a reviewed translation from the translation memory (`human`),
+A segment keeps the translation the case gives (origin `seller`).
+Otherwise, in this order: a reviewed translation from the translation memory (`tm`),
 the glossary when the whole segment is one term (`glossary`), machine translation with
 protected spans (`mt`, with the model's name). With no model the segment stays
 `untranslated`: visible in the letter behind a mark, and an error finding — never
@@ -28,7 +28,7 @@ class Translator(Protocol):
 @dataclass
 class SegmentResult:
     text: str
-    origin: str  # human (translation memory) | glossary | mt
+    origin: str  # tm (translation memory) | glossary | mt
     model: str | None = None
     problems: list[str] = field(default_factory=list)  # lost / repeated placeholders
 
@@ -51,7 +51,7 @@ class SegmentTranslator:
         todo: dict[str, list[int]] = {}
         for i, text in enumerate(texts):
             if self.cache is not None and (tm := self.cache.tm_get(text, source, target)):
-                results[i] = SegmentResult(tm, "human", "translation memory")
+                results[i] = SegmentResult(tm, "tm", "translation memory")
                 continue
             term = self.glossary.exact(text, source)
             if term is not None:
