@@ -13,6 +13,7 @@ from pydantic import ValidationError
 
 from docgen.case.model import Case, EvidenceItem
 from docgen.case.types import case_type, type_fields
+from docgen.case.yaml_source import parse_yaml
 from docgen.errors import DocgenError, Problem
 from docgen.i18n import msg
 
@@ -142,11 +143,14 @@ def _semantic_problems(case: Case, folder: Path, file: str, lines: _LineIndex) -
         if not _inside(folder, ev.file):
             add(("evidence", i, "file"), msg("case.path-leaves-case-folder-2"))
             continue
-        path = (folder / ev.file).resolve()
-        if not path.exists():
-            add(("evidence", i, "file"), msg("case.file-not-found", file_name=ev.file))
-        elif not path.is_file():
-            add(("evidence", i, "file"), msg("case.not-regular-file", file_name=ev.file))
+        try:
+            path = (folder / ev.file).resolve()
+            if not path.exists():
+                add(("evidence", i, "file"), msg("case.file-not-found", file_name=ev.file))
+            elif not path.is_file():
+                add(("evidence", i, "file"), msg("case.not-regular-file", file_name=ev.file))
+        except OSError as e:  # e.g. ENAMETOOLONG: a name over 255 bytes
+            add(("evidence", i, "file"), msg("case.invalid-value", detail=f"cannot open: {e.strerror or type(e).__name__}"))
 
     for i, fact in enumerate(case.facts):
         for j, ref in enumerate(fact.evidence):
@@ -172,27 +176,18 @@ def load_case(path: str | Path) -> CaseFile:
     raw = path.read_bytes()
     if len(raw) > MAX_CASE_BYTES:
         raise DocgenError(Problem(shown, "", msg("case.case-file-larger-than", max_case_bytes=MAX_CASE_BYTES // 1024)))
-    try:
-        text = raw.decode("utf-8-sig")
-    except UnicodeDecodeError as e:
-        raise DocgenError(Problem(shown, "", msg("case.not-utf-text-byte", start=e.start))) from None
-    try:
-        root = yaml.compose(text, Loader=yaml.SafeLoader)
-        data = yaml.safe_load(text)
-    except yaml.YAMLError as e:
-        mark = getattr(e, "problem_mark", None)
-        line = mark.line + 1 if mark is not None else None
-        detail = getattr(e, "problem", None) or str(e)
-        raise DocgenError(Problem(shown, "", msg("case.invalid-yaml", detail=detail), line)) from None
-    lines = _LineIndex(root)
+    # node by node: every problem of any YAML (bad dates and tags, duplicate keys, control
+    # characters, NUL or bad UTF-8, deep nesting, alias bombs) is file:line: field (#13)
+    lines = parse_yaml(raw, shown)
+    data = lines.data
     if not isinstance(data, dict):
         raise DocgenError(Problem(shown, "", msg("case.case-file-must-be"), 1))
     try:
         case = Case.model_validate(data)
     except ValidationError as e:
-        raise DocgenError(_pydantic_problems(e, shown, lines)) from None
+        raise DocgenError(sorted(_pydantic_problems(e, shown, lines), key=lambda p: p.line or 0)) from None
     folder = path.resolve().parent
     problems = _semantic_problems(case, folder, shown, lines)
     if problems:
-        raise DocgenError(problems)
+        raise DocgenError(sorted(problems, key=lambda p: p.line or 0))
     return CaseFile(case=case, path=path.resolve(), folder=folder)

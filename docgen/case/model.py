@@ -23,7 +23,7 @@ EVIDENCE_KINDS = ("certificate", "declaration", "tracking", "screenshot", "photo
 # IDs must be strings in YAML: an unquoted 0123 is read as a number and loses digits.
 Id = Annotated[str, Strict(), Field(min_length=1, max_length=100)]
 Text = Annotated[str, Strict(), Field(min_length=1, max_length=5000)]
-OptText = Annotated[str, Strict(), Field(max_length=5000)] | None
+OptText = Annotated[str, Strict(), Field(min_length=1, max_length=5000)] | None  # "" is refused: fill it or delete the line
 
 _EMAIL = re.compile(r"^[^@\s]+@[^@\s]+\.[^@\s]+$")
 _EVIDENCE_ID = re.compile(r"^[A-Za-z][A-Za-z0-9_-]{0,31}$")
@@ -136,6 +136,7 @@ class EvidenceRulesConfig(_Strict):
     max_age_days: Annotated[int, Field(ge=1, le=36500)] = 90
     accepted_types: list[Literal["pdf", "jpeg", "png"]] = Field(default_factory=lambda: ["pdf", "jpeg", "png"],
                                                                min_length=1)
+    max_pages: Annotated[int, Strict(), Field(ge=1, le=5000)] = 200  # PDF pages per file
 
 
 class Case(_Strict):

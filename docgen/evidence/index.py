@@ -54,7 +54,8 @@ def evidence_entries(case_file: CaseFile) -> list[EvidenceEntry]:
             texts[case.target] = t
         path = case_file.evidence_path(ev)
         out.append(EvidenceEntry(id=ev.id, number=i, file=ev.file, path=path, date=ev.date, descriptions=texts,
-                                 facts=inspect_file(path), cited_by=cited, source_lang=case.language))
+                                 facts=inspect_file(path, case.evidence_rules.max_pages), cited_by=cited,
+                                 source_lang=case.language))
     return out
 
 
@@ -83,11 +84,13 @@ def _read_sidecar(folder: Path) -> tuple[dict[str, dict], Path | None]:
                 if rows and "file" not in rows[0]:
                     raise DocgenError(Problem(str(p), "file", msg("evidence.csv-needs-file-column"), 1))
                 return {r["file"]: {k: v for k, v in r.items() if k and v} for r in rows}, p
-            data = yaml.safe_load(p.read_text(encoding="utf-8")) or {}
+            from docgen.case.yaml_source import parse_yaml
+
+            data = parse_yaml(p.read_bytes(), str(p)).data or {}  # every YAML problem: file:line (#13)
         except (yaml.YAMLError, UnicodeDecodeError, csv.Error) as e:
             raise DocgenError(Problem(str(p), "", msg("evidence.cannot-read-sidecar", error=type(e).__name__))) from None
         if not isinstance(data, dict) or not all(isinstance(v, (dict, str)) for v in data.values()):
-            raise DocgenError(Problem(str(p), "", msg("evidence.index-yaml-maps-each")))
+            raise DocgenError(Problem(str(p), "", msg("evidence.index-yaml-maps-each"), 1))
         return {k: (v if isinstance(v, dict) else {"description": v}) for k, v in data.items()}, p
     return {}, None
 

@@ -14,8 +14,10 @@ class EvidenceRules:
     min_image_px: int = 800  # long side below this: too small to read
     max_age_days: int = 90  # older evidence is stale
     accepted_types: tuple[str, ...] = ACCEPTED_TYPES  # by content, not by extension
+    max_pages: int = 200  # a PDF with more pages is refused before any per-page work
 
     @classmethod
     def from_config(cls, cfg) -> "EvidenceRules":
         return cls(max_bytes=int(cfg.max_size_mb * 1024 * 1024), min_image_px=cfg.min_image_px,
-                   max_age_days=cfg.max_age_days, accepted_types=tuple(cfg.accepted_types))
+                   max_age_days=cfg.max_age_days, accepted_types=tuple(cfg.accepted_types),
+                   max_pages=cfg.max_pages)

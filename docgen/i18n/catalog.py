@@ -107,6 +107,9 @@ MESSAGES: dict[str, str] = {
     "qa.px-too-small-read": M_("{name}: {width}×{height} px is too small to read (long side under {min_image_px} px); attach the original"),
     "qa.same-file-as-identical": M_("{name}: the same file as {first} (identical SHA-256)"),
     "qa.seller-s-text-contains": M_("the seller's text contains {kinds}; remove buyers' personal data"),
+    "qa.letter-text-contains": M_("the letter text contains {kinds}; remove buyers' personal data"),
+    "qa.case-field-contains": M_("the case field contains {kinds}; remove buyers' personal data"),
+    "qa.file-name-contains": M_("the file name of attachment {number} contains {kinds}; rename the file"),
     "qa.suggested-pattern-certificates": M_("{name} {why}; suggested: {suggested_name} (pattern {name_pattern}; certificates: {name_pattern_eac})"),
     # docgen/qa/language_checks.py
     "qa.date-source-missing-from": M_("date {d} of the source is missing from the translation"),
@@ -120,6 +123,7 @@ MESSAGES: dict[str, str] = {
     "qa.month-source-missing-from": M_("month {mo:02d}.{y} of the source is missing from the translation"),
     "qa.not-allowed-message-buyer": M_("not allowed in a message to a buyer: {what} (discounts, bonuses, links, messengers and 'follow us' are banned)"),
     "qa.number-source-missing-from": M_("number {n} of the source is missing from the translation"),
+    "qa.numbers-in-personal-data": M_("{count} number(s) inside personal data of the source (not shown) missing from the translation"),
     "qa.referred-but-not-evidence": M_("Приложение {n} is referred to but is not in the evidence index"),
     "qa.source-term-should-be": M_("source term «{text}» ({en}) should be translated as «{expected}» (glossary {id})"),
     "qa.subjective-pleading-wording-ozon": M_("subjective or pleading wording «{phrase}»: Ozon rejects appeals built on promises; state the fact and cite its evidence"),

@@ -19,6 +19,13 @@ def _where(e) -> str:
     return f"evidence.{e.id}"
 
 
+def _name(e) -> str:
+    """The file name for a message: personal data in it shown as ••• (never echoed, #13)."""
+    from docgen.evidence.pii import mask
+
+    return mask(e.name)
+
+
 def evidence_type(ctx: QAContext) -> Iterator[tuple]:
     for e in ctx.entries:
         kind = e.facts.kind
@@ -26,24 +33,24 @@ def evidence_type(ctx: QAContext) -> Iterator[tuple]:
             continue  # evidence-readable reports it
         if kind not in ctx.rules.accepted_types:
             accepted = ", ".join(k.upper() for k in ctx.rules.accepted_types)
-            yield _where(e), msg("qa.content-not-convert-it", name=e.name, kind=kind.upper(), accepted=accepted)
+            yield _where(e), msg("qa.content-not-convert-it", name=_name(e), kind=kind.upper(), accepted=accepted)
         elif Path(e.file).suffix.lower() not in _EXTENSIONS[kind]:
-            yield _where(e), msg("qa.extension-does-not-match", name=e.name, kind=kind.upper())
+            yield _where(e), msg("qa.extension-does-not-match", name=_name(e), kind=kind.upper())
 
 
 def evidence_readable(ctx: QAContext) -> Iterator[tuple]:
     for e in ctx.entries:
         if e.facts.kind == "empty":
-            yield _where(e), msg("qa.file-empty-bytes", name=e.name)
+            yield _where(e), msg("qa.file-empty-bytes", name=_name(e))
         elif e.facts.problem:
-            yield _where(e), msg("qa.evidence-unreadable", name=e.name, problem=e.facts.problem)
+            yield _where(e), msg("qa.evidence-unreadable", name=_name(e), problem=e.facts.problem)
 
 
 def evidence_size(ctx: QAContext) -> Iterator[tuple]:
     limit = ctx.rules.max_bytes
     for e in ctx.entries:
         if e.facts.size > limit and e.facts.kind not in IMAGE_KINDS:
-            yield _where(e), (msg("qa.mb-over-mb-limit", name=e.name, size=e.facts.size / 1048576, limit=limit / 1048576))
+            yield _where(e), (msg("qa.mb-over-mb-limit", name=_name(e), size=e.facts.size / 1048576, limit=limit / 1048576))
 
 
 IMAGE_KINDS = ("jpeg", "png")  # over the limit, these are recompressed in the bundle
@@ -53,7 +60,7 @@ def evidence_recompressed(ctx: QAContext) -> Iterator[tuple]:
     limit = ctx.rules.max_bytes
     for e in ctx.entries:
         if e.facts.size > limit and e.facts.kind in IMAGE_KINDS and not e.facts.problem:
-            yield _where(e), (msg("qa.image-over-limit-recompressed", name=e.name, size=e.facts.size / 1048576, limit=limit / 1048576))
+            yield _where(e), (msg("qa.image-over-limit-recompressed", name=_name(e), size=e.facts.size / 1048576, limit=limit / 1048576))
 
 
 def evidence_image_size(ctx: QAContext) -> Iterator[tuple]:
@@ -61,7 +68,7 @@ def evidence_image_size(ctx: QAContext) -> Iterator[tuple]:
         if e.facts.width and e.facts.height and not e.facts.problem:
             long_side = max(e.facts.width, e.facts.height)
             if long_side < ctx.rules.min_image_px:
-                yield _where(e), (msg("qa.px-too-small-read", name=e.name, width=e.facts.width, height=e.facts.height, min_image_px=ctx.rules.min_image_px))
+                yield _where(e), (msg("qa.px-too-small-read", name=_name(e), width=e.facts.width, height=e.facts.height, min_image_px=ctx.rules.min_image_px))
 
 
 def evidence_duplicate(ctx: QAContext) -> Iterator[tuple]:
@@ -70,9 +77,9 @@ def evidence_duplicate(ctx: QAContext) -> Iterator[tuple]:
         if e.facts.kind == "empty":
             continue
         if e.facts.sha256 in first:
-            yield _where(e), msg("qa.same-file-as-identical", name=e.name, first=first[e.facts.sha256])
+            yield _where(e), msg("qa.same-file-as-identical", name=_name(e), first=first[e.facts.sha256])
         else:
-            first[e.facts.sha256] = f"{e.id} ({e.name})"
+            first[e.facts.sha256] = f"{e.id} ({_name(e)})"
 
 
 def evidence_date(ctx: QAContext) -> Iterator[tuple]:
@@ -81,9 +88,9 @@ def evidence_date(ctx: QAContext) -> Iterator[tuple]:
         if e.date is None:
             continue
         if e.date > ctx.today:
-            yield _where(e), msg("qa.dated-after-letter", name=e.name, date=e.date, today=ctx.today)
+            yield _where(e), msg("qa.dated-after-letter", name=_name(e), date=e.date, today=ctx.today)
         elif e.date < oldest:
-            yield _where(e), (msg("qa.dated-older-than-days", name=e.name, date=e.date, max_age_days=ctx.rules.max_age_days))
+            yield _where(e), (msg("qa.dated-older-than-days", name=_name(e), date=e.date, max_age_days=ctx.rules.max_age_days))
 
 
 NAME_PATTERN = "A<NN>_<what>_<tracking, order or SKU>.<ext>"
@@ -98,7 +105,7 @@ def _slug(text: str) -> str:
 
 
 def suggested_name(e, key: str | None, english: str | None = None) -> str:
-    what = _slug(Path(e.file).stem) or (_slug(english) if english else "") or "file"
+    what = _slug(_name(e).rsplit('.', 1)[0]) or (_slug(english) if english else "") or "file"
     ext = CANONICAL_EXT.get(e.facts.kind, Path(e.file).suffix.lstrip(".").lower() or "bin")
     key = re.sub(r"[^A-Za-z0-9-]", "", key or "")
     return f"A{e.number:02d}_{what}" + (f"_{key}" if key else "") + f".{ext}"
@@ -110,16 +117,16 @@ def evidence_name(ctx: QAContext) -> Iterator[tuple]:
         first = ctx.case_file.case.items[0]
         key = first.tracking or first.order or first.sku
     for e in ctx.entries:
-        if _SUGGESTED.match(e.name):
+        if _SUGGESTED.match(e.name) and _name(e) == e.name:
             continue
         why = "has spaces or non-ASCII characters" if not re.fullmatch(r"[A-Za-z0-9._-]+", e.name) else \
             "does not follow the naming pattern"
-        yield _where(e), (msg("qa.suggested-pattern-certificates", name=e.name, why=why, suggested_name=suggested_name(e, key, e.descriptions.get('en')), name_pattern=NAME_PATTERN, name_pattern_eac=NAME_PATTERN_EAC))
+        yield _where(e), (msg("qa.suggested-pattern-certificates", name=_name(e), why=why, suggested_name=suggested_name(e, key, e.descriptions.get('en')), name_pattern=NAME_PATTERN, name_pattern_eac=NAME_PATTERN_EAC))
 
 
 # ---- personal data -------------------------------------------------------------------
 # Values found are never put in a message: only the kind and where.
-from docgen.evidence.pii import PII_PATTERNS as _PII, pii_kinds  # noqa: E402,F401
+from docgen.evidence.pii import pii_kinds  # noqa: E402,F401
 from docgen.i18n import msg
 
 
@@ -135,16 +142,54 @@ def personal_data(ctx: QAContext) -> Iterator[tuple]:
     (so it cannot be masked)."""
     from docgen.evidence.redact import scan_entry
 
+    from docgen.evidence.pii import mask
+
     own = _own_addresses(ctx)
     for e in ctx.entries:
+        kinds = pii_kinds(e.name, own)  # a name is printed in the index and the bundle's bookmarks
+        if kinds:
+            yield _where(e), msg("qa.file-name-contains", number=e.number, kinds=', '.join(kinds))
         scan = scan_entry(e, own)
         if scan is not None and scan.problem:
-            yield _where(e), msg("qa.buyers-personal-data-it", name=e.name, problem=scan.problem)
-    if ctx.letter is not None:
-        for seg in ctx.letter.seller_segments():
-            kinds = pii_kinds(seg.source, own)
+            yield _where(e), msg("qa.buyers-personal-data-it", name=mask(e.name), problem=scan.problem)
+    covered: list[str] = []
+    if ctx.letter is not None:  # everything the letter says, in every language (text_ru too, #13)
+        for seg in ctx.letter.segments.values():
+            texts = list(dict.fromkeys(seg.texts.values()))
+            covered += texts
+            kinds = list(dict.fromkeys(k for t in texts for k in pii_kinds(t, own)))
             if kinds:
-                yield seg.id, msg("qa.seller-s-text-contains", kinds=', '.join(kinds))
+                yield seg.id, msg("qa.letter-text-contains", kinds=', '.join(kinds))
+    if ctx.case_file is not None:  # free-text case fields the letter does not print as they are
+        for path, value in _case_fields(ctx.case_file.case):
+            if any(value in t for t in covered):
+                continue
+            kinds = pii_kinds(value, own)
+            if kinds:
+                yield path, msg("qa.case-field-contains", kinds=', '.join(kinds))
+
+
+# IDs, codes and paths: checked by their own rules; `seller.email` is the seller's own
+_NOT_FREE_TEXT = {"shop_id", "order", "sku", "tracking", "amount", "offer_id", "code", "reference", "id", "file",
+                  "email", "previous_manifest", "payout_id", "ticket"}
+
+
+def _case_fields(case) -> Iterator[tuple[str, str]]:
+    """Every free-text field of the case, by its path (IDs, codes and file paths aside)."""
+    from docgen.case.yaml_source import field_path
+
+    def walk(value, loc: tuple):
+        if isinstance(value, str):
+            if not loc or loc[-1] not in _NOT_FREE_TEXT:
+                yield field_path(loc), value
+        elif isinstance(value, dict):
+            for k, v in value.items():
+                yield from walk(v, loc + (k,))
+        elif isinstance(value, (list, tuple)):
+            for n, v in enumerate(value):
+                yield from walk(v, loc + (n,))
+
+    yield from walk(case.model_dump(mode="python", exclude_none=True), ())
 
 
 def personal_data_masked(ctx: QAContext) -> Iterator[tuple]:
@@ -163,7 +208,7 @@ def personal_data_masked(ctx: QAContext) -> Iterator[tuple]:
                 kinds.append(h.kind)
         for page, kinds in sorted(by_page.items()):
             where = "" if e.facts.kind != "pdf" else f", page {page}"
-            yield _where(e), msg("qa.masked-bundle", name=e.name, where=where, kinds=', '.join(kinds))
+            yield _where(e), msg("qa.masked-bundle", name=_name(e), where=where, kinds=', '.join(kinds))
 
 
 def active_content(ctx: QAContext) -> Iterator[tuple]:
@@ -173,7 +218,7 @@ def active_content(ctx: QAContext) -> Iterator[tuple]:
         if e.facts.kind == "pdf" and not e.facts.problem:
             kinds = found(e.path)
             if kinds:
-                yield _where(e), msg("qa.removed-bundle", name=e.name, kinds=', '.join(kinds))
+                yield _where(e), msg("qa.removed-bundle", name=_name(e), kinds=', '.join(kinds))
 
 
 def reappeal_evidence(ctx: QAContext) -> Iterator[tuple]:

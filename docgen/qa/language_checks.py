@@ -213,11 +213,21 @@ def number_problems(source: str, target: str) -> list[str]:
     t_dates, t_months, t_ids, t_nums = extract_numbers(target)
     t_months |= {(d.year, d.month) for d in t_dates}
     t_nums |= {_norm_number(str(x)) for d in t_dates for x in (d.day, d.month, d.year)}
-    return ([msg("qa.date-source-missing-from", d=d.isoformat()) for d in sorted(s_dates - t_dates)]
-            + [msg("qa.month-source-missing-from", mo=mo, y=y)
-               for y, mo in sorted(s_months - t_months)]
-            + [msg("qa.id-source-missing-from", id=i) for i in sorted(s_ids - t_ids)]
-            + [msg("qa.number-source-missing-from", n=n) for n in sorted(s_nums - t_nums)])
+    from docgen.evidence.pii import overlaps_pii
+
+    out = ([msg("qa.date-source-missing-from", d=d.isoformat()) for d in sorted(s_dates - t_dates)]
+           + [msg("qa.month-source-missing-from", mo=mo, y=y) for y, mo in sorted(s_months - t_months)])
+    hidden = 0  # a number that is part of personal data (a phone, a passport) is never quoted (#13)
+    for code, key, values in (("qa.id-source-missing-from", "id", sorted(s_ids - t_ids)),
+                              ("qa.number-source-missing-from", "n", sorted(s_nums - t_nums))):
+        for v in values:
+            if overlaps_pii(v, source):
+                hidden += 1
+            else:
+                out.append(msg(code, **{key: v}))
+    if hidden:
+        out.append(msg("qa.numbers-in-personal-data", count=hidden))
+    return out
 
 
 def numbers(ctx: QAContext) -> Iterator[tuple]:

@@ -162,9 +162,64 @@ def review_xliff_bytes(state: dict, glossary: Glossary) -> bytes:
     return bytes(store)
 
 
-def read_review_xliff(path: Path) -> ReviewFile:
+_DECLARATION = re.compile(r"<!\s*(DOCTYPE|ENTITY)", re.I)
+
+
+def _refuse_declarations(data: bytes, path: Path) -> None:
+    """A review file never needs a DOCTYPE: entities could hide text or pull in files."""
+    for enc in ("utf-8", "utf-16"):
+        if enc == "utf-16" and not data.startswith((b"\xff\xfe", b"\xfe\xff")):
+            continue
+        m = _DECLARATION.search(data.decode(enc, "ignore"))
+        if m:
+            line = data.decode(enc, "ignore")[:m.start()].count("\n") + 1
+            raise DocgenError(Problem(str(path), "", f"the file declares a {m.group(1).upper()}; review files with "
+                                      "DOCTYPE or entity declarations are refused (export a fresh one)", line))
+
+
+MAX_DOCX_MEMBER = 20 * 1024 * 1024  # uncompressed, per member of a review DOCX
+MAX_DOCX_TOTAL = 60 * 1024 * 1024
+MAX_DOCX_MEMBERS = 2000
+
+
+def _check_docx_archive(path: Path) -> None:
+    """Member names and uncompressed sizes, from the zip directory, before anything is inflated."""
+    import zipfile
+    from pathlib import PurePosixPath, PureWindowsPath
+
+    shown = str(path)
     try:
-        store = Xliff12.parsestring(path.read_bytes())
+        with zipfile.ZipFile(path) as z:
+            infos = z.infolist()
+    except (zipfile.BadZipFile, OSError, ValueError) as e:
+        raise DocgenError(Problem(shown, "", f"not a readable DOCX file ({type(e).__name__})")) from None
+    problems = []
+    if len(infos) > MAX_DOCX_MEMBERS:
+        problems.append(Problem(shown, "", f"the DOCX holds {len(infos)} parts; a review file has a few dozen"))
+    total = 0
+    for info in infos[:MAX_DOCX_MEMBERS]:
+        name = info.filename
+        if (PurePosixPath(name).is_absolute() or PureWindowsPath(name).is_absolute() or PureWindowsPath(name).drive
+                or ".." in PurePosixPath(name.replace("\\", "/")).parts):
+            problems.append(Problem(shown, "", "a part name of the DOCX leaves the archive (path traversal); "
+                                    "refused"))
+            break
+        if info.file_size > MAX_DOCX_MEMBER:
+            problems.append(Problem(shown, "", f"a part of the DOCX unpacks to {info.file_size // 1048576} MB "
+                                    f"(limit {MAX_DOCX_MEMBER // 1048576} MB); refused"))
+            break
+        total += info.file_size
+    if total > MAX_DOCX_TOTAL:
+        problems.append(Problem(shown, "", f"the DOCX unpacks to over {MAX_DOCX_TOTAL // 1048576} MB; refused"))
+    if problems:
+        raise DocgenError(problems)
+
+
+def read_review_xliff(path: Path) -> ReviewFile:
+    data = path.read_bytes()
+    _refuse_declarations(data, path)
+    try:
+        store = Xliff12.parsestring(data)
     except Exception as e:  # lxml and translate-toolkit raise several kinds for a broken file
         raise DocgenError(Problem(str(path), "", msg("review.not-readable-xliff-file", error=type(e).__name__))) from None
     sha = None
@@ -254,6 +309,7 @@ def review_docx_bytes(state: dict, glossary: Glossary) -> bytes:
 def read_review_docx(path: Path) -> ReviewFile:
     import docx
 
+    _check_docx_archive(path)
     try:
         d = docx.Document(str(path))
     except Exception as e:
