@@ -16,6 +16,7 @@ from typing import Any
 import yaml
 
 from docgen.errors import DocgenError, Problem
+from docgen.i18n import msg
 
 MAX_DEPTH = 40  # a case file nests 4 levels; anything deeper is not a case file
 MAX_NODES = 100_000  # values after alias expansion (a "billion laughs" stops here)
@@ -179,7 +180,7 @@ def _depth_problem(text: str, file: str) -> Problem | None:
         if isinstance(tok, opens):
             depth += 1
             if depth > MAX_DEPTH:
-                return Problem(file, "", f"nested more than {MAX_DEPTH} levels deep", tok.start_mark.line + 1)
+                return Problem(file, "", msg("case.yaml-nested-too-deep", depth=MAX_DEPTH), tok.start_mark.line + 1)
         elif isinstance(tok, closes):
             depth -= 1
     return None
@@ -190,9 +191,9 @@ def parse_yaml(raw: bytes, file: str) -> YamlDoc:
     try:
         text = raw.decode("utf-8-sig")
     except UnicodeDecodeError as e:
-        raise DocgenError(Problem(file, "", f"not UTF-8 text (byte {e.start}); save the file as UTF-8",
+        raise DocgenError(Problem(file, "", msg("case.not-utf-text-byte", start=e.start),
                                   _line_of_offset(raw, e.start))) from None
-    problems = [Problem(file, "", f"character U+{ord(m.group()):04X} is not allowed in a YAML file: delete it",
+    problems = [Problem(file, "", msg("case.yaml-character-not-allowed", cp=f"{ord(m.group()):04X}"),
                         _line_of_offset(text, m.start())) for m in _NON_PRINTABLE.finditer(text)]
     if problems:
         raise DocgenError(problems[:20])
@@ -205,9 +206,9 @@ def parse_yaml(raw: bytes, file: str) -> YamlDoc:
         mark = getattr(e, "problem_mark", None) or getattr(e, "context_mark", None)
         line = mark.line + 1 if mark is not None else None
         detail = getattr(e, "problem", None) or type(e).__name__
-        raise DocgenError(Problem(file, "", f"invalid YAML: {detail}", line)) from None
+        raise DocgenError(Problem(file, "", msg("case.invalid-yaml", detail=detail), line)) from None
     except RecursionError:  # the depth check should have caught it; never a traceback
-        raise DocgenError(Problem(file, "", "invalid YAML: nested too deep")) from None
+        raise DocgenError(Problem(file, "", msg("case.invalid-yaml", detail="nested too deep"))) from None
     if root is None:
         return YamlDoc(None, None)
     b = _Builder(file)

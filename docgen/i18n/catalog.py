@@ -23,6 +23,13 @@ MESSAGES: dict[str, str] = {
     "case.case-file-must-be": M_("the case file must be a YAML mapping of fields (see `docgen new`)"),
     "case.case-file-not-found": M_("case file not found"),
     "case.invalid-yaml": M_("invalid YAML: {detail}"),
+    "case.yaml-character-not-allowed": M_("character U+{cp} is not allowed in a YAML file: delete it"),
+    "case.yaml-nested-too-deep": M_("nested more than {depth} levels deep"),
+    "review.declares-doctype": M_("the file declares a {what}; review files with DOCTYPE or entity declarations are refused (export a fresh one)"),
+    "review.docx-too-many-parts": M_("the DOCX holds {n} parts; a review file has a few dozen"),
+    "review.docx-path-traversal": M_("a part name of the DOCX leaves the archive (path traversal); refused"),
+    "review.docx-part-too-large": M_("a part of the DOCX unpacks to {mb} MB (limit {limit} MB); refused"),
+    "review.docx-too-large": M_("the DOCX unpacks to over {limit} MB; refused"),
     "case.not-file": M_("not a file"),
     "case.not-utf-text-byte": M_("not UTF-8 text (byte {start}); save the file as UTF-8"),
     # docgen/checkfile.py

@@ -173,8 +173,7 @@ def _refuse_declarations(data: bytes, path: Path) -> None:
         m = _DECLARATION.search(data.decode(enc, "ignore"))
         if m:
             line = data.decode(enc, "ignore")[:m.start()].count("\n") + 1
-            raise DocgenError(Problem(str(path), "", f"the file declares a {m.group(1).upper()}; review files with "
-                                      "DOCTYPE or entity declarations are refused (export a fresh one)", line))
+            raise DocgenError(Problem(str(path), "", msg("review.declares-doctype", what=m.group(1).upper()), line))
 
 
 MAX_DOCX_MEMBER = 20 * 1024 * 1024  # uncompressed, per member of a review DOCX
@@ -192,25 +191,24 @@ def _check_docx_archive(path: Path) -> None:
         with zipfile.ZipFile(path) as z:
             infos = z.infolist()
     except (zipfile.BadZipFile, OSError, ValueError) as e:
-        raise DocgenError(Problem(shown, "", f"not a readable DOCX file ({type(e).__name__})")) from None
+        raise DocgenError(Problem(shown, "", msg("review.not-readable-docx-file", error=type(e).__name__))) from None
     problems = []
     if len(infos) > MAX_DOCX_MEMBERS:
-        problems.append(Problem(shown, "", f"the DOCX holds {len(infos)} parts; a review file has a few dozen"))
+        problems.append(Problem(shown, "", msg("review.docx-too-many-parts", n=len(infos))))
     total = 0
     for info in infos[:MAX_DOCX_MEMBERS]:
         name = info.filename
         if (PurePosixPath(name).is_absolute() or PureWindowsPath(name).is_absolute() or PureWindowsPath(name).drive
                 or ".." in PurePosixPath(name.replace("\\", "/")).parts):
-            problems.append(Problem(shown, "", "a part name of the DOCX leaves the archive (path traversal); "
-                                    "refused"))
+            problems.append(Problem(shown, "", msg("review.docx-path-traversal")))
             break
         if info.file_size > MAX_DOCX_MEMBER:
-            problems.append(Problem(shown, "", f"a part of the DOCX unpacks to {info.file_size // 1048576} MB "
-                                    f"(limit {MAX_DOCX_MEMBER // 1048576} MB); refused"))
+            problems.append(Problem(shown, "", msg("review.docx-part-too-large", mb=info.file_size // 1048576,
+                                                         limit=MAX_DOCX_MEMBER // 1048576)))
             break
         total += info.file_size
     if total > MAX_DOCX_TOTAL:
-        problems.append(Problem(shown, "", f"the DOCX unpacks to over {MAX_DOCX_TOTAL // 1048576} MB; refused"))
+        problems.append(Problem(shown, "", msg("review.docx-too-large", limit=MAX_DOCX_TOTAL // 1048576)))
     if problems:
         raise DocgenError(problems)
 
