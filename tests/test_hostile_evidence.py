@@ -61,4 +61,4 @@ def test_build_with_every_hostile_file(fund_hold_case, hostile):
     qa = json.loads((result.outdir / "qa.json").read_text(encoding="utf-8"))
     readable = {f["where"] for f in qa["findings"] if f["check"] == "evidence-readable"}
     assert readable == {f"evidence.E{i}" for i in range(3, 3 + len(MAKERS))}
-    assert (result.outdir / "evidence-bundle.pdf").is_file()
+    assert (result.outdir / "submit" / "evidence-bundle.pdf").is_file()

@@ -113,4 +113,4 @@ def test_glyph_no_font_draws_is_a_finding_not_a_crash(fund_hold_case):
     glyphs = [f for f in qa["findings"] if f["check"] == "glyphs"]
     assert glyphs and all(f["severity"] == "error" for f in glyphs)
     assert any("U+1F9FF" in f["message"] and "U+16FE6" in f["message"] for f in glyphs)
-    assert (result.outdir / "letter.zh.pdf").is_file()
+    assert (result.outdir / "seller" / "letter.zh.pdf").is_file()
