@@ -5,6 +5,8 @@ evidence files present and inside the case folder) or raises `DocgenError` listi
 every problem found."""
 from __future__ import annotations
 
+import datetime as dt
+import re
 from dataclasses import dataclass
 from pathlib import Path, PurePosixPath, PureWindowsPath
 
@@ -72,6 +74,101 @@ def _field_path(loc: tuple) -> str:
     return out
 
 
+# ---- errors that teach (#15): the slips a Chinese keyboard makes ------------------------
+_KEY = r"^(?P<indent>\s*(?:-\s+)?)(?P<key>[A-Za-z_][A-Za-z0-9_]*)\s*"
+_FW_COLON = re.compile(_KEY + "：")
+_KEY_VALUE = re.compile(_KEY + r":\s+(?P<value>.*?)\s*$")
+_BLOCK = re.compile(_KEY + r":\s*[|>][-+0-9]*\s*(#.*)?$")
+_FW_QUOTES = {"“": "”", "”": "”", "‘": "’", "「": "」", "『": "』", "＂": "＂"}
+# free text may hold Chinese quotes; an id, a date or a closed value may not
+_FREE_TEXT = {"text", "text_ru", "text_en", "description", "description_ru", "description_en", "request",
+              "request_ru", "request_en", "rejection", "reason_text", "topic_text", "metric_name", "name", "rule",
+              "signatory", "position"}
+DATE_KEYS = ("date", "letter_date", "from", "to")
+_CN_DATE = re.compile(r"^\s*(\d{4})\s*(?:年\s*(\d{1,2})\s*月\s*(\d{1,2})\s*日?|[/.](\d{1,2})[/.](\d{1,2}))\s*$")
+
+
+def _fullwidth_problems(text: str, file: str) -> list[Problem]:
+    """A full-width colon after a key, a full-width comma in a [list], full-width quotes
+    around an id or value: the exact line and what to type instead. Lines of a block
+    text (`text: |`) are the seller's words and left alone."""
+    problems: list[Problem] = []
+    block_indent: int | None = None
+    for n, line in enumerate(text.splitlines(), 1):
+        indent = len(line) - len(line.lstrip())
+        if block_indent is not None:
+            if not line.strip() or indent > block_indent:
+                continue
+            block_indent = None
+        if line.lstrip().startswith("#"):
+            continue
+        if (m := _BLOCK.match(line)):
+            block_indent = indent
+            continue
+        if (m := _FW_COLON.match(line)):
+            problems.append(Problem(file, m.group("key"), msg("case.fullwidth-colon"), n))
+            continue
+        m = _KEY_VALUE.match(line)
+        if not m:
+            continue
+        key, value = m.group("key"), m.group("value")
+        if value.startswith("[") and "，" in value.split("#")[0]:
+            problems.append(Problem(file, key, msg("case.fullwidth-comma"), n))
+        elif key not in _FREE_TEXT and value[:1] in _FW_QUOTES:
+            problems.append(Problem(file, key, msg("case.fullwidth-quote", quote=value[0]), n))
+    return problems
+
+
+def _chinese_date(value) -> dt.date | None:
+    """'2026年11月10日', '2026/11/10', '2026.11.10' → the date (None if not one of these)."""
+    m = _CN_DATE.match(value) if isinstance(value, str) else None
+    if not m:
+        return None
+    y, mo, d = m.group(1), m.group(2) or m.group(4), m.group(3) or m.group(5)
+    try:
+        return dt.date(int(y), int(mo), int(d))
+    except ValueError:
+        return None
+
+
+def _blank_dates(node: yaml.Node | None, path: tuple = ()) -> list[tuple[tuple, int]]:
+    """(field path, line) of every date key written with nothing after it (`date:`)."""
+    out: list[tuple[tuple, int]] = []
+    if isinstance(node, yaml.MappingNode):
+        for k, v in node.value:
+            key = k.value
+            if (key in DATE_KEYS and isinstance(v, yaml.ScalarNode) and v.tag.endswith(":null")
+                    and v.value == "" and v.style is None):
+                out.append(((*path, key), k.start_mark.line + 1))
+            else:
+                out += _blank_dates(v, (*path, key))
+    elif isinstance(node, yaml.SequenceNode):
+        for i, v in enumerate(node.value):
+            out += _blank_dates(v, (*path, i))
+    return out
+
+
+def _closed_values(data: dict, file: str, lines: "_LineIndex") -> list[Problem]:
+    """Replaces a word that stands for exactly one valid value (资金冻结 → fund_hold) by
+    that value, in `data`; any other word that is not valid: the valid values with their
+    Chinese meaning."""
+    from docgen.case.values import allowed_values, choices, resolve
+
+    problems = []
+    for field, allowed in allowed_values().items():
+        word = data.get(field)
+        if not isinstance(word, str) or word in allowed:
+            continue
+        value, ambiguous = resolve(field, word, allowed)
+        if value is not None:
+            data[field] = value
+            continue
+        code = "case.value-ambiguous" if ambiguous else "case.value-not-valid"
+        problems.append(Problem(file, field, msg(code, value=word, choices=choices(field, ambiguous or allowed)),
+                                lines.line((field,))))
+    return problems
+
+
 # pydantic error type → message code; other errors keep pydantic's own words as `detail`
 _FRIENDLY = {
     "missing": "case.field-missing",
@@ -91,6 +188,8 @@ def _pydantic_problems(err: ValidationError, file: str, lines: _LineIndex) -> li
                     and not (x == "date" and i and loc[i - 1] == "date"))
         if e["type"] in _FRIENDLY:
             message = msg(_FRIENDLY[e["type"]])
+        elif e["type"].startswith("date") and (day := _chinese_date(e.get("input"))) is not None:
+            message = msg("case.date-chinese-style", value=e["input"], iso=day.isoformat())
         else:
             message = msg("case.invalid-value", detail=e["msg"].removeprefix("Value error, "))
         problems.append(Problem(file=file, field=_field_path(loc), message=message, line=lines.line(loc)))
@@ -104,12 +203,18 @@ def _inside(folder: Path, rel: str) -> bool:
     return target == folder or folder in target.parents
 
 
+_CJK = re.compile(r"[\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff]")
+
+
 def _semantic_problems(case: Case, folder: Path, file: str, lines: _LineIndex) -> list[Problem]:
     problems: list[Problem] = []
 
     def add(loc: tuple, message: str) -> None:
         problems.append(Problem(file=file, field=_field_path(loc), message=message, line=lines.line(loc)))
 
+    if case.target in ("ru", "en") and _CJK.search(case.seller.name) and not (case.seller.name_latin or "").strip():
+        add(("seller", "name_latin") if case.seller.name_latin is not None else ("seller", "name"),
+            msg("case.name-latin-required", target=case.target))
     ct = case_type(case.case_type)
     for name in ct.fields:
         if getattr(case, name) is None:
@@ -176,16 +281,29 @@ def load_case(path: str | Path) -> CaseFile:
     raw = path.read_bytes()
     if len(raw) > MAX_CASE_BYTES:
         raise DocgenError(Problem(shown, "", msg("case.case-file-larger-than", max_case_bytes=MAX_CASE_BYTES // 1024)))
+    # Chinese keyboard slips first: they have their own teaching message, with the line
+    try:
+        text = raw.decode("utf-8-sig")
+    except UnicodeDecodeError:
+        text = None  # parse_yaml names the byte and the line
+    if text is not None and (fullwidth := _fullwidth_problems(text, shown)):
+        raise DocgenError(fullwidth)
     # node by node: every problem of any YAML (bad dates and tags, duplicate keys, control
     # characters, NUL or bad UTF-8, deep nesting, alias bombs) is file:line: field (#13)
     lines = parse_yaml(raw, shown)
-    data = lines.data
+    data, root = lines.data, lines.root
     if not isinstance(data, dict):
         raise DocgenError(Problem(shown, "", msg("case.case-file-must-be"), 1))
+    early = [Problem(shown, _field_path(loc), msg("case.date-blank"), line) for loc, line in _blank_dates(root)]
+    early += _closed_values(data, shown, lines)
+    taken = {p.field for p in early}
     try:
         case = Case.model_validate(data)
     except ValidationError as e:
-        raise DocgenError(sorted(_pydantic_problems(e, shown, lines), key=lambda p: p.line or 0)) from None
+        later = [p for p in _pydantic_problems(e, shown, lines) if p.field not in taken]
+        raise DocgenError(sorted(early + later, key=lambda p: p.line or 0)) from None
+    if early:
+        raise DocgenError(sorted(early, key=lambda p: p.line or 0))
     folder = path.resolve().parent
     problems = _semantic_problems(case, folder, shown, lines)
     if problems:

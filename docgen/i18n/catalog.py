@@ -242,6 +242,15 @@ MESSAGES: dict[str, str] = {
     "case.must-be-text": M_("must be text; write IDs and numbers in quotes, e.g. \"123456789\""),
     "case.blank": M_("is blank: fill it in (or delete the line if the field is optional)"),
     "case.invalid-value": M_("{detail}"),
+    # errors that teach (#15)
+    "case.fullwidth-colon": M_("replace the full-width colon \"：\" with \":\""),
+    "case.fullwidth-comma": M_("replace the full-width comma \"，\" with \",\""),
+    "case.fullwidth-quote": M_("replace the full-width quotes {quote}…{quote} with plain \"…\" (or none)"),
+    "case.date-chinese-style": M_("{value!r} is not a date docgen reads: write it as {iso}"),
+    "case.date-blank": M_("the date is blank: fill it in as YYYY-MM-DD"),
+    "case.value-not-valid": M_("{value!r} is not a valid value; write one of: {choices}"),
+    "case.value-ambiguous": M_("{value!r} could mean several values; write one of: {choices}"),
+    "case.name-latin-required": M_("seller.name has Chinese characters: write the company name in Latin letters in seller.name_latin (it is printed in the {target} letter)"),
     # docgen/case/loader.py
     "case.at-least-one-item": M_("at least one item (order or sku) is required for case_type {case_type}"),
     "case.other-needs-write-it": M_("{enum_field}: other needs {text_field}: write it as the notice shows it"),
