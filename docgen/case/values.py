@@ -15,9 +15,11 @@ ALIASES_FILE = Path(__file__).resolve().parent / "aliases.yaml"
 
 def allowed_values() -> dict[str, tuple[str, ...]]:
     """field → its valid values (hold_reason from the fund-hold table)."""
-    from docgen.case.model import CASE_TYPES, METRICS, TAKEDOWN_KINDS, TAKEDOWN_REASONS, TOPICS
+    from docgen.case.model import METRICS, TAKEDOWN_KINDS, TAKEDOWN_REASONS, TOPICS
+    from docgen.case.types import CASE_TYPE_TABLE
 
-    out = {"case_type": CASE_TYPES, "language": ("zh", "en"), "target": ("ru", "en"),
+    # the case types are read now: a row may be added at run time
+    out = {"case_type": tuple(CASE_TYPE_TABLE), "language": ("zh", "en"), "target": ("ru", "en"),
            "reason": TAKEDOWN_REASONS, "metric": METRICS, "topic": TOPICS, "takedown_kind": TAKEDOWN_KINDS}
     try:
         from docgen.case.holds import hold_table
