@@ -188,10 +188,12 @@ def _report(result) -> None:
     s = result.summary
     say("cli.wrote-files", count=len(result.outputs), outdir=result.outdir)
     say("cli.qa-summary", errors=s["error"], warnings=s["warning"], notes=s["info"])
-    for f in result.findings:
-        if f.severity == "error":
-            print("  " + render(msg("cli.finding-line", severity=msg("severity.error"), check=f.check, where=f.where,
-                                    message=f.message)))
+    from docgen.render.readiness import lines
+
+    for line in lines(result.findings, i18n.current_language()):  # ready to send or not, with the fixes (#15)
+        print(line)
+    if s["error"]:
+        say("cli.not-ready-file", path=result.outdir / "submit" / "NOT-READY.txt")
 
 
 def _cmd_batch(args: argparse.Namespace) -> int:

@@ -331,6 +331,10 @@ def write(s: BuildState) -> None:
     }
     if s.record is not None:
         payloads["review.state"] = one(s.record.as_dict())
+    if any(f.severity == "error" for f in s.findings):
+        from docgen.render.readiness import not_ready_text
+
+        payloads["not-ready"] = one(lambda store: not_ready_text(s.findings, case.language))
     with staged_folder(s.outdir, keep_previous=options.review is not None) as tmp:
         written = OutputStore(tmp).write_all(payloads, options.formats)
         if options.final:  # what is sent must keep the rules, --force or not

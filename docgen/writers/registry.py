@@ -178,6 +178,7 @@ OUTPUTS: tuple[Output, ...] = (
     # top level: the findings, and the manifest written last, over everything above
     Output("qa", "json", "", "qa"),
     Output("qa.html", "html", "", "qa"),
+    Output("not-ready", "text", "submit", "NOT-READY"),  # only while error findings remain (#15)
     Output("manifest", "json", "", "manifest"),
 )
 
