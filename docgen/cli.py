@@ -220,7 +220,7 @@ def _cmd_index(args: argparse.Namespace) -> int:
 def _cmd_new(args: argparse.Namespace) -> int:
     from docgen.case.skeleton import skeleton
 
-    text = skeleton(args.case_type, args.lang)
+    text = skeleton(args.case_type, args.lang, filename=args.output.name if args.output else "case.yaml")
     if args.output is None:
         sys.stdout.write(text)
         return 0
@@ -275,7 +275,8 @@ def _cmd_explain(args: argparse.Namespace) -> int:
     prefill = {"notice_date": reading.date, "notice_code": reading.code, "notice_text": text, "orders": orders,
                "skus": reading.skus if reading.case_type != "fund_hold" or not orders else [],
                **{k: v for k, v in reading.fields.items() if k in Case.model_fields}}
-    _write_new_file(args.output, skeleton(reading.case_type, args.lang, prefill=prefill))
+    _write_new_file(args.output, skeleton(reading.case_type, args.lang, prefill=prefill,
+                                          filename=args.output.name))
     say("cli.wrote-file", err=True, path=args.output)
     return 0
 

@@ -1,12 +1,19 @@
 """`docgen new`: a commented case-file skeleton, comments in the seller's language.
 
-Blanks are empty strings (""), which fail validation until filled, so a half-filled
-skeleton can never build a letter by accident."""
+Every field a case needs is a blank marked «必填» / «must": "" for text, nothing after a
+date key (a blank date is an exit-2 error naming its line), so a half-filled skeleton can
+never build a letter by accident; dates are never pre-filled with today. Optional fields
+are present but commented out (`# email: ""`): remove the `#` to use one. Closed values
+are listed with their meaning, and each block says what Ozon expects of it."""
 from __future__ import annotations
 
 import datetime as dt
 
-from docgen.case.model import CASE_TYPES, METRICS, TAKEDOWN_REASONS, TOPICS
+import shutil
+import sys
+from pathlib import Path
+
+from docgen.case.model import CASE_TYPES, METRICS, TAKEDOWN_KINDS, TAKEDOWN_REASONS, TOPICS, WINDOWS
 
 _C = {
     "zh": {
@@ -107,75 +114,174 @@ def _block(value: str, indent: str) -> list[str]:
     return [f"{indent}{ln}" if ln else "" for ln in lines]
 
 
-def skeleton(case_type: str, lang: str = "zh", today: dt.date | None = None, prefill: dict | None = None) -> str:
+_EXTRA = {'zh': {'must': '必填',
+        'optional': '可选，去掉行首 # 后填写',
+        'head2': '# 填写所有标有「必填」的空白（"" 和空日期 YYYY-MM-DD）；可选字段去掉行首的 # 再填。然后运行：',
+        'pick': '必填，从下列中选一个：',
+        'pick_opt': '可选，从下列中选一个：',
+        'name_latin2': '必填（公司名含中文时）：公司英文/拉丁名称，俄语信件中使用',
+        'order_hold': '必填：被冻结货款的订单号 / 货件号（一个冻结一封信）',
+        'order_list': '订单号 / 货件号：涉及的每个订单都要列出（每个订单一项）',
+        'sku_list': 'SKU：被下架的每个商品都要列出（每个商品一项）',
+        'period': '必填：指标周期（起止日期 YYYY-MM-DD），评级事实要写明覆盖的时间段',
+        'fact_date': '必填：事实发生的日期 YYYY-MM-DD',
+        'evidence2': '证据文件：Ozon 只接受 PDF / JPEG（PNG 也可），单个不超过 5 MB；路径相对于本文件',
+        'support_items': '涉及的订单 / 商品（可选；付款或账户问题可不填）'},
+ 'en': {'must': 'must',
+        'optional': 'optional: remove the # to use it',
+        'head2': '# Fill in every blank marked "must" ("" and empty dates, YYYY-MM-DD); remove the # of an optional '
+                 'field to use it. Then run:',
+        'pick': 'must: one of',
+        'pick_opt': 'optional: one of',
+        'name_latin2': 'must when the name has Chinese characters: the company name in Latin letters (printed in the '
+                       'Russian letter)',
+        'order_hold': 'must: the order / posting whose payout is held (one hold per letter)',
+        'order_list': 'order / posting number: list every order concerned (one item each)',
+        'sku_list': 'SKU: list every product taken down (one item each)',
+        'period': "must: the metric's period (from/to, YYYY-MM-DD): performance facts name the span they cover",
+        'fact_date': 'must: the day it happened, YYYY-MM-DD',
+        'evidence2': 'evidence files: Ozon takes PDF / JPEG (PNG too), at most 5 MB each; paths relative to this '
+                     'file',
+        'support_items': 'orders / products concerned (optional; a payout or account question needs none)'}}
+
+
+for _lang, _texts in _EXTRA.items():
+    _C[_lang].update(_texts)
+
+
+def _command(filename: str) -> str:
+    """The command that builds this file: `docgen build` when docgen is on PATH, else the
+    path of this docgen (`.venv/bin/docgen`) as typed from the current folder."""
+    if shutil.which("docgen"):
+        return f"docgen build {filename}"
+    exe = Path(sys.executable).parent / "docgen"
+    try:
+        shown = exe.relative_to(Path.cwd()).as_posix()
+    except ValueError:
+        shown = exe.as_posix()
+    return f"{shown} build {filename}"
+
+
+def _choices(field: str, values, lang: str) -> list[str]:
+    from docgen.case.values import meaning
+
+    out = []
+    for v in values:
+        m = meaning(field, str(v), lang)
+        out.append(f"#     {v}" + (f" = {m}" if m else ""))
+    return out
+
+
+def _q(value) -> str:
+    return _quoted(str(value)) if value not in (None, "") else '""'
+
+
+def skeleton(case_type: str, lang: str = "zh", today: dt.date | None = None, prefill: dict | None = None,
+             filename: str = "case.yaml") -> str:
     """`prefill` (from `docgen explain`): notice_date, notice_code, notice_text, orders, skus
-    and case-type fields (reason, metric, window_days, topic, hold_reason)."""
+    and case-type fields (reason, metric, window_days, topic, hold_reason). `today` is
+    kept for callers; no date is pre-filled with it."""
     if case_type not in CASE_TYPES:
         raise ValueError(f"unknown case type {case_type!r}; choose one of: {', '.join(CASE_TYPES)}")
     if lang not in _C:
         raise ValueError(f"unknown language {lang!r}; choose zh or en")
+    from docgen.case.values import meaning
+
     c = _C[lang]
-    today = today or dt.date.today()
+    must, opt = c["must"], c["optional"]
+    sep = "：" if lang == "zh" else ": "
     pre = prefill or {}
-    notice_date = pre["notice_date"].isoformat() if pre.get("notice_date") else today.isoformat()
-    lines = [
-        c["head"].format(t=case_type),
+    name = meaning("case_type", case_type, lang)
+    notice_date = pre["notice_date"].isoformat() if pre.get("notice_date") else ""
+    L = [
+        c["head"].split("。")[0].split(". Fill")[0].format(t=f"{case_type}: {name}" if name else case_type),
+        c["head2"],
+        f"#   {_command(filename)}",
         f"case_type: {case_type}",
         f"language: {lang}            # {c['language']}",
         f"target: ru              # {c['target']}",
-        f"letter_date: {today.isoformat()}   # {c['letter_date']}",
+        f"# letter_date:          # {opt}{sep}{c['letter_date']}",
         f"seller:                 # {c['seller']}",
-        f'  name: ""              # {c["name"]}',
-        f'  name_latin: ""        # {c["name_latin"]}',
-        f'  shop_id: ""           # {c["shop_id"]}',
-        f'  email: ""             # {c["email"]}',
-        f'  signatory: ""         # {c["signatory"]}',
+        f'  name: ""              # {must}{sep}{c["name"]}',
+        f'  name_latin: ""        # {c["name_latin2"]}',
+        f'  shop_id: ""           # {must}{sep}{c["shop_id"]}',
+        f'  # email: ""           # {opt}{sep}{c["email"]}',
+        f'  # signatory: ""       # {opt}{sep}{c["signatory"]}',
         f"notice:                 # {c['notice']}",
-        f"  date: {notice_date}      # {c['notice_date']}",
-        f'  code: {_quoted(pre.get("notice_code") or "")}              # {c["code"]}',
-        f"items:                  # {c['items']}",
-        "@ITEMS@",
-        f"facts:                  # {c['facts']}",
-        f"  - date: {today.isoformat()}",
-        f'    text: ""            # {c["fact_text"]}',
-        f"    # text_ru: \"\"       # {c['text_ru']}",
-        "    evidence: [E1]",
-        f"evidence:               # {c['evidence']}",
-        "  - id: E1",
-        f'    file: ""            # {c["ev_file"]}',
-        f'    description: ""     # {c["ev_description"]}',
-        f"    date: {today.isoformat()}    # {c['ev_date']}",
-        f'request: ""             # {c["request"]}',
-        f"appeal_round: 1         # {c['appeal_round']}",
-        f"# previous: {{ticket: \"\", date: {today.isoformat()}, rejection: \"\"}}   # {c['previous']}",
-        f'# rule: ""              # {c["rule"]}',
+        f"  date: {notice_date}" + " " * (16 - len(notice_date)) + f"# {must}{sep}{c['notice_date']} (YYYY-MM-DD)",
     ]
-    items = [(o, "") for o in pre.get("orders") or []] + [("", k) for k in pre.get("skus") or []] or [("", "")]
-    at = lines.index("@ITEMS@")
-    lines[at:at + 1] = [ln for order, sku in items for ln in (
-        f'  - order: {_quoted(order)}           # {c["order"]}',
-        f'    sku: {_quoted(sku)}             # {c["sku"]}',
-        f'    tracking: ""        # {c["tracking"]}',
-        f'    amount: ""          # {c["amount"]}')]
+    if pre.get("notice_code"):
+        L.append(f'  code: {_quoted(pre["notice_code"])}     # {c["code"]}')
+    else:
+        L.append(f'  # code: ""             # {opt}{sep}{c["code"]}')
     if pre.get("notice_text"):
-        code_at = next(i for i, ln in enumerate(lines) if ln.startswith("  code:"))
-        lines[code_at + 1:code_at + 1] = [f"  text: |-             # {c['text']}"] + _block(pre["notice_text"], "    ")
+        L += [f"  text: |-             # {c['text']}"] + _block(pre["notice_text"], "    ")
+    else:
+        L.append(f"  # text: |-            # {opt}{sep}{c['text']}")
+    orders, skus = list(pre.get("orders") or []), list(pre.get("skus") or [])
     if case_type == "fund_hold":
-        lines.insert(next(i for i, ln in enumerate(lines) if ln.startswith("items:")) + 1, f"  # {c['fund_hold']}")
-        if pre.get("hold_reason"):
-            lines.append(f"hold_reason: {pre['hold_reason']}")
-        else:
-            lines.append(f'# hold_reason: ""            # {c["hold_reason"]}')
-    elif case_type == "listing_takedown":
-        lines.append(f"reason: {pre.get('reason', 'certificate_missing')}  # {c['reason']} {' | '.join(TAKEDOWN_REASONS)}")
-        lines.append(f'# reason_text: ""            # {c["other_text"]}')
-        lines.append(f"takedown_kind: fixed         # {c['takedown_kind']}")
-    elif case_type == "performance_review":
-        lines.append(f"metric: {pre.get('metric', 'on_time_delivery')}     # {c['metric']} {' | '.join(METRICS)}")
-        lines.append(f"window_days: {pre.get('window_days', 30)}              # {c['window_days']}")
-        lines.append(f'# metric_name: ""            # {c["other_text"]}')
+        L += [f"items:                  # {c['fund_hold']}",
+              f'  - order: {_q(orders[0] if orders else "")}           # {c["order_hold"]}',
+              f'    # sku: ""           # {opt}{sep}{c["sku"]}',
+              f'    # tracking: ""      # {opt}{sep}{c["tracking"]}',
+              f'    # amount: ""        # {opt}{sep}{c["amount"]}']
     elif case_type == "support_request":
-        lines.append(f"topic: {pre.get('topic', 'payout')}                # {c['topic']} {' | '.join(TOPICS)}")
-        lines.append(f'# topic_text: ""             # {c["other_text"]}')
-        lines.append(f'# payout_id: ""              # {c["payout_id"]}')
-    return "\n".join(lines) + "\n"
+        L.append(f"# items:                # {c['support_items']}")
+        for o in orders or [""]:
+            L.append(f'#   - order: {_q(o)}')
+    else:
+        L.append(f"items:                  # {must}{sep}{c['items']}")
+        rows = [(o, "") for o in orders] + [("", k) for k in skus] or [("", "")]
+        for o, k in rows:
+            if case_type == "listing_takedown":
+                L.append(f'  - sku: {_q(k)}             # {must}{sep}{c["sku_list"]}')
+                L.append(f'    order: {_q(o)}' if o else f'    # order: ""         # {opt}{sep}{c["order"]}')
+            else:
+                L.append(f'  - order: {_q(o)}           # {must}{sep}{c["order_list"]}')
+                L.append(f'    sku: {_q(k)}' if k else f'    # sku: ""           # {opt}{sep}{c["sku"]}')
+    L.append(f"facts:                  # {c['facts']}")
+    if case_type == "performance_review":
+        L += ["  - period:", f"      from:             # {c['period']}", "      to:"]
+    else:
+        L.append(f"  - date:               # {c['fact_date']}")
+    L += [f'    text: ""            # {must}{sep}{c["fact_text"]}',
+          f"    # text_ru: \"\"       # {opt}{sep}{c['text_ru']}",
+          "    evidence: [E1]",
+          f"evidence:               # {c['evidence2']}",
+          "  - id: E1",
+          f'    file: ""            # {must}{sep}{c["ev_file"]}',
+          f'    description: ""     # {must}{sep}{c["ev_description"]}',
+          f"    # date:             # {opt}{sep}{c['ev_date']}",
+          f'request: ""             # {must}{sep}{c["request"]}',
+          f"appeal_round: 1         # {c['appeal_round']}",
+          f"# previous: {{ticket: \"\", date: , rejection: \"\"}}   # {opt}{sep}{c['previous']}",
+          f'# rule: ""              # {opt}{sep}{c["rule"]}']
+
+    def closed(field: str, values, required: bool, label: str) -> None:
+        value = pre.get(field)
+        head = c["pick"] if required else c["pick_opt"]
+        if value is not None:
+            L.append(f"{field}: {value}    # {label} {head}")
+        elif required:
+            L.append(f'{field}: ""    # {label} {head}')
+        else:
+            L.append(f'# {field}: ""    # {label} {head}')
+        L.extend(_choices(field, values, lang))
+
+    if case_type == "fund_hold":
+        from docgen.case.holds import hold_table
+
+        closed("hold_reason", tuple(hold_table().reasons), False, c["hold_reason"])
+    elif case_type == "listing_takedown":
+        closed("reason", TAKEDOWN_REASONS, True, c["reason"])
+        L.append(f'# reason_text: ""            # {c["other_text"]}')
+        L.append(f"# takedown_kind: fixed       # {opt}{sep}{c['takedown_kind']}")
+    elif case_type == "performance_review":
+        closed("metric", METRICS, True, c["metric"])
+        L.append(f"window_days: {pre.get('window_days', 30)}              # {c['window_days']}")
+        L.append(f'# metric_name: ""            # {c["other_text"]}')
+    elif case_type == "support_request":
+        closed("topic", TOPICS, True, c["topic"])
+        L.append(f'# topic_text: ""             # {c["other_text"]}')
+        L.append(f'# payout_id: ""              # {opt}{sep}{c["payout_id"]}')
+    return "\n".join(L) + "\n"
