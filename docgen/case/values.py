@@ -24,7 +24,7 @@ def allowed_values() -> dict[str, tuple[str, ...]]:
     try:
         from docgen.case.holds import hold_table
 
-        out["hold_reason"] = tuple(hold_table().reasons)
+        out["hold_reason"] = tuple(hold_table().known())  # reason names and hold codes
     except Exception:  # noqa: BLE001 — the hold table has its own errors, reported where it is used
         pass
     return out
