@@ -133,7 +133,7 @@ def test_check_submit_lists_every_problem(tmp_path, capsys):
 def test_final_refuses_while_submit_breaks_the_rules(tmp_path):
     case = copy_sample("fund-hold", tmp_path)
     data = yaml.safe_load(case.read_text(encoding="utf-8"))
-    data["seller"].pop("name_latin")  # the Chinese name would go into the letter
+    data["seller"]["name_latin"] = data["seller"]["name"]  # the Chinese name goes into the letter
     case.write_text(yaml.safe_dump(data, allow_unicode=True, sort_keys=False), encoding="utf-8")
     before = None
     assert main(["build", str(case), "--final", "--force", "--reason", "checked by hand"]) == 3

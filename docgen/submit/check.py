@@ -132,6 +132,8 @@ def check_submit(outdir: Path, target: str | None = None, own: frozenset[str] = 
             problems.append(SubmitProblem(where, "personal-data", ", ".join(kinds) + " not masked"))
 
     for path in sorted(p for p in folder.rglob("*") if p.is_file()):
+        if path.name == "NOT-READY.txt":  # a note to the seller in their language; never uploaded
+            continue
         rel = path.relative_to(outdir).as_posix()
         if path.suffix.lower() != ".eml" and path.stat().st_size > max_bytes:
             problems.append(SubmitProblem(rel, "size", f"{path.stat().st_size / 1048576:.1f} MB is over the "
