@@ -113,7 +113,8 @@ def test_name_latin_required_for_chinese_name(tmp_path, target):
     assert p.code == "case.name-latin-required" and p.line == _line_of(case, "  name: 深圳")
     assert "seller.name_latin" in p.render("zh") and "拉丁字母" in p.render("zh")
     case = _case(tmp_path / "2", lambda t: t.replace("name_latin: Shenzhen Example Technology Co., Ltd.", 'name_latin: ""'))
-    assert {p.code for p in _problems(case)} >= {"case.name-latin-required"}
+    # a blank name_latin is refused too: as a blank (every blank optional field is, #13) or as missing
+    assert {p.code for p in _problems(case)} & {"case.name-latin-required", "case.blank"}
 
 
 def test_latin_name_needs_no_name_latin(tmp_path):

@@ -259,6 +259,7 @@ MESSAGES: dict[str, str] = {
     "fix.evidence-readable": M_("replace the file with one that opens (not empty, not encrypted, not damaged)"),
     "fix.evidence-size": M_("make the file smaller than 5 MB (scan at lower resolution or split it)"),
     "fix.bundle-size": M_("attach fewer or smaller evidence files"),
+    "fix.fidelity": M_("have the translation reviewed: a sentence of your text is missing from it (or was added)"),
     "fix.personal-data": M_("remove the buyer's phone, e-mail or passport number from the case text and evidence"),
     "fix.other": M_("see qa.json for this check and correct the case file"),
     # errors that teach (#15)
