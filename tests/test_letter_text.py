@@ -10,7 +10,8 @@ import datetime as dt
 import pytest
 
 from docgen import DocgenError
-from docgen.case.loader import _LineIndex, _semantic_problems
+from docgen.case.loader import _semantic_problems
+from docgen.case.yaml_source import YamlDoc
 from docgen.case.model import Case
 from docgen.model import Paragraph
 from docgen.qa import QAContext, run_checks
@@ -64,7 +65,7 @@ def flat(case: Case, lang: str | None = None) -> str:
 def load_problems(case: Case) -> list[str]:
     from pathlib import Path
 
-    return [p.message for p in _semantic_problems(case, Path("/nonexistent"), "case.yaml", _LineIndex(None))
+    return [p.message for p in _semantic_problems(case, Path("/nonexistent"), "case.yaml", YamlDoc(None, None))
             if not p.field.startswith("evidence")]
 
 

@@ -15,7 +15,7 @@ from pydantic import ValidationError
 
 from docgen.case.model import Case, EvidenceItem
 from docgen.case.types import case_type, type_fields
-from docgen.case.yaml_source import parse_yaml
+from docgen.case.yaml_source import YamlDoc, parse_yaml
 from docgen.errors import DocgenError, Problem
 from docgen.i18n import msg
 
@@ -35,33 +35,6 @@ class CaseFile:
 
     def evidence_path(self, ev: EvidenceItem) -> Path:
         return (self.folder / ev.file).resolve()
-
-
-class _LineIndex:
-    """Maps a field path such as ("facts", 0, "evidence") to its line in the YAML."""
-
-    def __init__(self, root: yaml.Node | None):
-        self.root = root
-
-    def line(self, loc: tuple) -> int | None:
-        node = self.root
-        best = node.start_mark.line + 1 if node is not None else None
-        for key in loc:
-            if isinstance(node, yaml.MappingNode):
-                nxt = None
-                for k, v in node.value:
-                    if k.value == key:
-                        nxt, best = v, k.start_mark.line + 1
-                        break
-                node = nxt
-            elif isinstance(node, yaml.SequenceNode) and isinstance(key, int) and key < len(node.value):
-                node = node.value[key]
-                best = node.start_mark.line + 1
-            else:
-                node = None
-            if node is None:
-                break
-        return best
 
 
 def _field_path(loc: tuple) -> str:
@@ -148,7 +121,7 @@ def _blank_dates(node: yaml.Node | None, path: tuple = ()) -> list[tuple[tuple, 
     return out
 
 
-def _closed_values(data: dict, file: str, lines: "_LineIndex") -> list[Problem]:
+def _closed_values(data: dict, file: str, lines: YamlDoc) -> list[Problem]:
     """Replaces a word that stands for exactly one valid value (资金冻结 → fund_hold) by
     that value, in `data`; any other word that is not valid: the valid values with their
     Chinese meaning."""
@@ -178,7 +151,7 @@ _FRIENDLY = {
 }
 
 
-def _pydantic_problems(err: ValidationError, file: str, lines: _LineIndex) -> list[Problem]:
+def _pydantic_problems(err: ValidationError, file: str, lines: YamlDoc) -> list[Problem]:
     problems = []
     for e in err.errors(include_url=False):
         loc = tuple(x for x in e["loc"] if not (isinstance(x, str) and x.startswith("function-")))
@@ -206,7 +179,7 @@ def _inside(folder: Path, rel: str) -> bool:
 _CJK = re.compile(r"[\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff]")
 
 
-def _semantic_problems(case: Case, folder: Path, file: str, lines: _LineIndex) -> list[Problem]:
+def _semantic_problems(case: Case, folder: Path, file: str, lines: YamlDoc) -> list[Problem]:
     problems: list[Problem] = []
 
     def add(loc: tuple, message: str) -> None:

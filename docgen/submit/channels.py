@@ -66,7 +66,8 @@ class Channels(_Strict):
 
 @lru_cache(maxsize=4)
 def _load(path: Path, mtime: float) -> Channels:
-    from docgen.case.loader import _LineIndex, _pydantic_problems
+    from docgen.case.loader import _pydantic_problems
+    from docgen.case.yaml_source import YamlDoc
 
     shown = str(path)
     try:
@@ -82,7 +83,7 @@ def _load(path: Path, mtime: float) -> Channels:
     try:
         return Channels.model_validate(data)
     except ValidationError as e:
-        raise DocgenError(_pydantic_problems(e, shown, _LineIndex(root))) from None
+        raise DocgenError(_pydantic_problems(e, shown, YamlDoc(data, root))) from None
 
 
 def load_channels(path: Path | None = None) -> Channels:
