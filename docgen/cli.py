@@ -190,8 +190,8 @@ def _report(result) -> None:
     say("cli.qa-summary", errors=s["error"], warnings=s["warning"], notes=s["info"])
     from docgen.render.readiness import lines
 
-    for line in lines(result.findings, i18n.current_language()):  # ready to send or not, with the fixes (#15)
-        print(line)
+    for i, line in enumerate(lines(result.findings, i18n.current_language())):  # ready or not, with the fixes (#15)
+        print(("docgen: " if i == 0 else "") + line)  # the headline is docgen's line; the fixes hang below it
     if s["error"]:
         say("cli.not-ready-file", path=result.outdir / "submit" / "NOT-READY.txt")
 

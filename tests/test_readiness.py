@@ -23,7 +23,7 @@ def test_not_ready_in_chinese_then_ready_after_the_fix(fund_hold_case, capsys):
     assert main(["--ui", "zh", "build", str(fund_hold_case), "-o", str(out), "--no-bundle"]) == 0  # exit code unchanged
     printed = capsys.readouterr().out
     n = printed.count("[untranslated]")
-    assert n >= 1 and f"未就绪：发送前必须修正 {n} 个错误" in printed
+    assert n >= 1 and f"docgen: 未就绪：发送前必须修正 {n} 个错误" in printed
     assert "→ 在案件文件中补上俄语" in printed and "header.from" in printed
     note = (out / "submit" / "NOT-READY.txt").read_text(encoding="utf-8")
     zh, en = note.split("\n\n")
@@ -34,7 +34,7 @@ def test_not_ready_in_chinese_then_ready_after_the_fix(fund_hold_case, capsys):
     _edit(fund_hold_case, lambda d: d["seller"].update(name_latin="Shenzhen Example Technology Co., Ltd."))
     assert main(["--ui", "zh", "build", str(fund_hold_case), "-o", str(out), "--no-bundle"]) == 0
     printed = capsys.readouterr().out
-    assert "可以发送" in printed and "未就绪" not in printed
+    assert "docgen: 可以发送" in printed and "未就绪" not in printed
     assert not (out / "submit" / "NOT-READY.txt").exists()  # a stale note never survives a clean build
 
 

@@ -103,7 +103,7 @@ def test_check_submit_reads_every_file(tmp_path, capsys):
     printed = capsys.readouterr().out
     assert "submit/notes.txt: cjk" in printed and "submit/notes.txt: personal-data: a phone number" in printed
     assert "submit/notes.txt: check-id: internal check id «personal-data»" in printed
-    assert "submit/tracking.pdf: active-content: AA, JavaScript, Launch, OpenAction" in printed
+    assert "submit/tracking.pdf: active-content: active content (AA, JavaScript, Launch, OpenAction, " in printed
     assert "345-67" not in printed and "ticket.txt" not in printed
 
 

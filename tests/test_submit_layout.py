@@ -128,6 +128,11 @@ def test_check_submit_lists_every_problem(tmp_path, capsys):
     assert "submit/signoff.pdf, page 1: signoff" in printed and "submit/signoff.pdf, page 1: cjk" in printed
     assert "submit/notes.txt: personal-data: a phone number" in printed and "345-67" not in printed
     assert "submit/notes.txt: check-id: internal check id «personal-data»" in printed
+    # the seller's language at the edge: the same problems in Chinese, the kinds of data too
+    assert main(["--ui", "zh", "check-submit", "--no-ocr", str(r.outdir)]) == 3
+    printed = capsys.readouterr().out
+    assert "submit/notes.txt: personal-data: 电话号码未遮盖" in printed and "345-67" not in printed
+    assert "submit/signoff.pdf, page 1: signoff: 含译员签字确认页" in printed
 
 
 def test_final_refuses_while_submit_breaks_the_rules(tmp_path):

@@ -17,11 +17,12 @@ from html import unescape
 from pathlib import Path
 from typing import Iterable, Iterator
 
+# kind → message code of its name in findings («a phone number»; catalog: pii.*)
 KIND_LABELS = {
-    "phone": "a phone number",
-    "email": "an e-mail address",
-    "passport": "a passport-like number",
-    "id-card": "an ID card number",
+    "phone": "pii.phone",
+    "email": "pii.email",
+    "passport": "pii.passport",
+    "id-card": "pii.id-card",
 }
 
 _EMAIL = re.compile(
@@ -42,6 +43,13 @@ _PASSPORT = (
 _ID_CARD = re.compile(r"(?<![\dA-Za-z])\d{17}[\dXx](?![\dA-Za-z])")
 
 
+def kind_label(kind: str) -> str:
+    """The kind's name as a message («a phone number»), rendered in the reader's language."""
+    from docgen.i18n import msg
+
+    return msg(KIND_LABELS[kind])
+
+
 @dataclass(frozen=True)
 class PiiHit:
     kind: str  # phone | email | passport | id-card
@@ -52,7 +60,7 @@ class PiiHit:
 
     @property
     def label(self) -> str:
-        return KIND_LABELS[self.kind]
+        return kind_label(self.kind)
 
     def __repr__(self) -> str:  # never the value
         where = f", page {self.page}" if self.page else ""
@@ -174,9 +182,9 @@ def scan_pdf(path: Path | str, max_pages: int = 200, exclude: Iterable[str] = ()
 # ---- the interface the masking (docgen.evidence.redact) and the submit check use ---------------
 
 def pii_spans(text: str, own: set[str] | frozenset[str] = frozenset()) -> list[tuple[str, int, int]]:
-    """(kind label, start, end) of every hit, in text order; `own` values (the seller's own
+    """(kind, start, end) of every hit, in text order; `own` values (the seller's own
     e-mail, lower case) are not a buyer's data and are skipped."""
-    return [(h.label, h.start, h.end) for h in scan_text(text, own)]
+    return [(h.kind, h.start, h.end) for h in scan_text(text, own)]
 
 
 def pii_kinds(text: str, own: set[str] | frozenset[str] = frozenset()) -> list[str]:

@@ -54,7 +54,7 @@ class Word:
 @dataclass(frozen=True)
 class PiiHit:
     page: int  # 1-based; 1 for an image
-    kind: str
+    kind: str  # phone | email | passport | id-card (pii.KIND_LABELS)
     boxes: tuple[Box, ...]
     ocr: bool  # found by OCR (image or a page without text layer)
 

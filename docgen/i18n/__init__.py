@@ -163,9 +163,20 @@ def _english(code: str) -> str:
     return MESSAGES.get(code, code)  # not in the catalog: the code is the text (tests keep it complete)
 
 
-def _format(template: str, params: Mapping) -> str:
+def _param(value, lang: str | None):
+    """A parameter as text: a message in `lang`, a list of them joined («a, b» / «甲、乙»)."""
+    if isinstance(value, Msg):
+        return render(value, lang) if lang else str(value)
+    if isinstance(value, (set, frozenset)):
+        value = sorted(value, key=str)
+    if isinstance(value, (list, tuple)):
+        return ("、" if lang == "zh" else ", ").join(str(_param(v, lang)) for v in value)
+    return value
+
+
+def _format(template: str, params: Mapping, lang: str | None = None) -> str:
     try:
-        return template.format(**params)
+        return template.format(**{k: _param(v, lang) for k, v in params.items()})
     except (KeyError, IndexError, ValueError):
         return template  # a translation with a broken placeholder must never crash a build
 
@@ -177,5 +188,4 @@ def render(message: str, lang: str | None = None) -> str:
     lang = lang or current_language()
     if lang == DEFAULT:
         return str(message)
-    params = {k: render(v, lang) if isinstance(v, Msg) else v for k, v in message.params.items()}
-    return _format(gettext(_english(message.code), lang), params)
+    return _format(gettext(_english(message.code), lang), message.params, lang)

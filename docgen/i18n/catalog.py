@@ -101,6 +101,20 @@ MESSAGES: dict[str, str] = {
     "output.exists-not-folder": M_("exists and is not a folder"),
     "output.folder-exists-not-empty": M_("folder exists, is not empty and was not written by docgen (no manifest.json); choose another folder"),
     "output.output-folder-would-replace": M_("the output folder would replace the case folder; choose a new folder such as out/"),
+    # docgen/evidence/pii.py: the kinds of personal data, as findings name them (never the value)
+    "pii.phone": M_("a phone number"),
+    "pii.email": M_("an e-mail address"),
+    "pii.passport": M_("a passport-like number"),
+    "pii.id-card": M_("an ID card number"),
+    # docgen/submit/check.py: what breaks the rules in submit/ (check-submit, build --final)
+    "submit.no-folder": M_("no submit/ folder: build the case first"),
+    "submit.cjk": M_("Chinese characters in what is sent to Ozon"),
+    "submit.check-id": M_("internal check id «{marker}»"),
+    "submit.signoff": M_("the translator's sign-off page"),
+    "submit.personal-data": M_("{kinds} not masked"),
+    "submit.size": M_("{size:.1f} MB is over the {limit:g} MB upload limit"),
+    "submit.attachment-size": M_("attachment over the upload limit"),
+    "submit.active-content": M_("active content ({kinds})"),
     # docgen/qa/evidence_checks.py
     "qa.content-not-pdf-jpeg": M_("{name}: content is {kind}, not PDF, JPEG or PNG; convert it to PDF"),
     "qa.dated-after-letter": M_("{name}: dated {date}, after the letter ({today})"),

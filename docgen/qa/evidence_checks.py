@@ -126,7 +126,7 @@ def evidence_name(ctx: QAContext) -> Iterator[tuple]:
 
 # ---- personal data -------------------------------------------------------------------
 # Values found are never put in a message: only the kind and where.
-from docgen.evidence.pii import pii_kinds  # noqa: E402,F401
+from docgen.evidence.pii import kind_label, pii_kinds  # noqa: E402,F401
 from docgen.i18n import msg
 
 
@@ -148,7 +148,7 @@ def personal_data(ctx: QAContext) -> Iterator[tuple]:
     for e in ctx.entries:
         kinds = pii_kinds(e.name, own)  # a name is printed in the index and the bundle's bookmarks
         if kinds:
-            yield _where(e), msg("qa.file-name-contains", number=e.number, kinds=', '.join(kinds))
+            yield _where(e), msg("qa.file-name-contains", number=e.number, kinds=kinds)
         scan = scan_entry(e, own)
         if scan is not None and scan.problem:
             yield _where(e), msg("qa.buyers-personal-data-it", name=mask(e.name), problem=scan.problem)
@@ -159,14 +159,14 @@ def personal_data(ctx: QAContext) -> Iterator[tuple]:
             covered += texts
             kinds = list(dict.fromkeys(k for t in texts for k in pii_kinds(t, own)))
             if kinds:
-                yield seg.id, msg("qa.letter-text-contains", kinds=', '.join(kinds))
+                yield seg.id, msg("qa.letter-text-contains", kinds=kinds)
     if ctx.case_file is not None:  # free-text case fields the letter does not print as they are
         for path, value in _case_fields(ctx.case_file.case):
             if any(value in t for t in covered):
                 continue
             kinds = pii_kinds(value, own)
             if kinds:
-                yield path, msg("qa.case-field-contains", kinds=', '.join(kinds))
+                yield path, msg("qa.case-field-contains", kinds=kinds)
 
 
 # IDs, codes and paths: checked by their own rules; `seller.email` is the seller's own
@@ -204,11 +204,11 @@ def personal_data_masked(ctx: QAContext) -> Iterator[tuple]:
         by_page: dict[int, list[str]] = {}
         for h in scan.hits:
             kinds = by_page.setdefault(h.page, [])
-            if h.kind not in kinds:
-                kinds.append(h.kind)
+            if kind_label(h.kind) not in kinds:
+                kinds.append(kind_label(h.kind))
         for page, kinds in sorted(by_page.items()):
             where = "" if e.facts.kind != "pdf" else f", page {page}"
-            yield _where(e), msg("qa.masked-bundle", name=_name(e), where=where, kinds=', '.join(kinds))
+            yield _where(e), msg("qa.masked-bundle", name=_name(e), where=where, kinds=kinds)
 
 
 def active_content(ctx: QAContext) -> Iterator[tuple]:
@@ -218,7 +218,7 @@ def active_content(ctx: QAContext) -> Iterator[tuple]:
         if e.facts.kind == "pdf" and not e.facts.problem:
             kinds = found(e.path)
             if kinds:
-                yield _where(e), msg("qa.removed-bundle", name=_name(e), kinds=', '.join(kinds))
+                yield _where(e), msg("qa.removed-bundle", name=_name(e), kinds=kinds)
 
 
 def reappeal_evidence(ctx: QAContext) -> Iterator[tuple]:

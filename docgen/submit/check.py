@@ -15,6 +15,7 @@ from pathlib import Path
 
 from docgen.evidence.pii import pii_kinds
 from docgen.evidence.redact import active_content, ocr_lines
+from docgen.i18n import Msg, msg, render
 
 SUBMIT = "submit"
 _CJK = re.compile(r"[\u3000-\u303f\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff\uff00-\uffef]")
@@ -25,10 +26,13 @@ _OCR_BELOW = 40  # a PDF page with fewer text characters than this is read by OC
 class SubmitProblem:
     file: str  # relative to OUTDIR
     rule: str  # cjk | check-id | signoff | personal-data | active-content | size
-    detail: str  # never the personal value itself
+    detail: Msg  # never the personal value itself
 
     def __str__(self) -> str:
-        return f"{self.file}: {self.rule}: {self.detail}"
+        return self.render()
+
+    def render(self, lang: str | None = None) -> str:
+        return f"{self.file}: {self.rule}: {render(self.detail, lang)}"
 
 
 def internal_markers() -> list[str]:
@@ -114,50 +118,50 @@ def check_submit(outdir: Path, target: str | None = None, own: frozenset[str] = 
     max_bytes = max_bytes or sub.get("max_bytes") or 5 * 1024 * 1024
     problems: list[SubmitProblem] = []
     if not folder.is_dir():
-        return [SubmitProblem(SUBMIT, "missing", "no submit/ folder: build the case first")]
+        return [SubmitProblem(SUBMIT, "missing", msg("submit.no-folder"))]
     markers = internal_markers()
     titles = signoff_titles()
 
     def scan(where: str, text: str, own: frozenset[str]) -> None:
         if target in ("ru", "en") and _CJK.search(text):
-            problems.append(SubmitProblem(where, "cjk", "Chinese characters in what is sent to Ozon"))
+            problems.append(SubmitProblem(where, "cjk", msg("submit.cjk")))
         for m in markers:
             if re.search(rf"(?<![\w-]){re.escape(m)}(?![\w-])", text):
-                problems.append(SubmitProblem(where, "check-id", f"internal check id «{m}»"))
+                problems.append(SubmitProblem(where, "check-id", msg("submit.check-id", marker=m)))
         flat = " ".join(text.split())
         if any(t and t in flat for t in titles):
-            problems.append(SubmitProblem(where, "signoff", "the translator's sign-off page"))
+            problems.append(SubmitProblem(where, "signoff", msg("submit.signoff")))
         kinds = pii_kinds(text, own | {sub.get("support_email", "").lower()})
         if kinds:
-            problems.append(SubmitProblem(where, "personal-data", ", ".join(kinds) + " not masked"))
+            problems.append(SubmitProblem(where, "personal-data", msg("submit.personal-data", kinds=kinds)))
 
     for path in sorted(p for p in folder.rglob("*") if p.is_file()):
         if path.name == "NOT-READY.txt":  # a note to the seller in their language; never uploaded
             continue
         rel = path.relative_to(outdir).as_posix()
         if path.suffix.lower() != ".eml" and path.stat().st_size > max_bytes:
-            problems.append(SubmitProblem(rel, "size", f"{path.stat().st_size / 1048576:.1f} MB is over the "
-                                          f"{max_bytes / 1048576:g} MB upload limit"))
+            problems.append(SubmitProblem(rel, "size", msg("submit.size", size=path.stat().st_size / 1048576,
+                                                                limit=max_bytes / 1048576)))
         if path.suffix.lower() == ".pdf" and active_content(path):
-            problems.append(SubmitProblem(rel, "active-content", ", ".join(active_content(path))))
+            problems.append(SubmitProblem(rel, "active-content", msg("submit.active-content", kinds=active_content(path))))
         if path.suffix.lower() == ".eml":
-            msg = email.message_from_bytes(path.read_bytes(), policy=email.policy.default)
-            sender = str(msg.get("From", ""))
+            mail = email.message_from_bytes(path.read_bytes(), policy=email.policy.default)
+            sender = str(mail.get("From", ""))
             own_here = own | frozenset(a.lower() for a in re.findall(r"[\w.+-]+@[\w.-]+", sender))
-            head = f"Subject: {msg.get('Subject', '')}"
-            body = msg.get_body(preferencelist=("plain",))
+            head = f"Subject: {mail.get('Subject', '')}"
+            body = mail.get_body(preferencelist=("plain",))
             pieces = [(rel, head + "\n" + (body.get_content() if body else ""))]
             with tempfile.TemporaryDirectory() as d:
-                for part in msg.iter_attachments():
+                for part in mail.iter_attachments():
                     name = Path(part.get_filename() or "attachment.bin").name
                     data = part.get_payload(decode=True) or b""
                     if len(data) > max_bytes:
-                        problems.append(SubmitProblem(f"{rel} → {name}", "size", "attachment over the upload limit"))
+                        problems.append(SubmitProblem(f"{rel} → {name}", "size", msg("submit.attachment-size")))
                     p = Path(d) / name
                     p.write_bytes(data)
                     if p.suffix.lower() == ".pdf" and active_content(p):
                         problems.append(SubmitProblem(f"{rel} → {name}", "active-content",
-                                                      ", ".join(active_content(p))))
+                                                      msg("submit.active-content", kinds=active_content(p))))
                     pieces += [(f"{rel} → {w}", t) for w, t in _texts(p, name, ocr)]
             for where, text in pieces:
                 scan(where, text, own_here)
