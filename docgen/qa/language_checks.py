@@ -17,7 +17,7 @@ from docgen.i18n import msg
 
 
 def grammar(ctx: QAContext) -> Iterator[tuple]:
-    from docgen.qa.languagetool import LT_LANG, grammar_checker, status
+    from docgen.qa.languagetool import LT_LANG, GrammarUnavailable, grammar_checker, status
 
     lang = ctx.letter.target_lang
     if lang not in LT_LANG:
@@ -26,11 +26,16 @@ def grammar(ctx: QAContext) -> Iterator[tuple]:
     get_checker = ctx.grammar_checker or grammar_checker
     checker = get_checker(lang, ctx.languagetool) if ctx.languagetool else None
     if checker is None:
-        why = status().message if ctx.languagetool else "switched off"
+        why = status().message if ctx.languagetool else msg("qa.grammar-switched-off")
         yield "letter", msg("qa.grammar-not-checked-languagetool", why=why)
         return
     segs = [seg for seg in ctx.letter.segments.values() if seg.text(lang) and seg.origin != "data"]
-    for seg, matches in zip(segs, checker.check_many([seg.text(lang) for seg in segs])):
+    try:
+        results = checker.check_many([seg.text(lang) for seg in segs])
+    except GrammarUnavailable as e:  # died or hung mid-check: degrade, as the README promises (#13)
+        yield "letter", msg("qa.grammar-not-checked-languagetool", why=msg("qa.grammar-stopped-answering", error=str(e)))
+        return
+    for seg, matches in zip(segs, results):
         text = seg.text(lang)
         for m in matches:
             hint = f" (→ {', '.join(m.replacements)})" if m.replacements else ""

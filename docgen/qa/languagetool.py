@@ -17,18 +17,21 @@ import socket
 import subprocess
 import time
 import urllib.error
+import urllib.parse
 import urllib.request
 from contextlib import contextmanager
 from dataclasses import dataclass
 from functools import lru_cache
 from pathlib import Path
 
+from docgen.i18n import msg
 from docgen.resources import PROJECT_ROOT, glossary_dir
 from docgen.lang.profiles import languagetool_languages
 from docgen.settings import current
 from docgen.translate.cache import connect
 
 START_TIMEOUT = 90  # seconds; LanguageTool loads Russian dictionaries slowly on 2 cores
+REQUEST_TIMEOUT = 45  # seconds for one check request (the client tries twice): a hung server ends the wait
 
 # Rules that misfire on letters: documented here, sent as disabledRules.
 DISABLED_RULES = {
@@ -85,14 +88,45 @@ class ServerStatus:
     pid: int | None
     running: bool
     external: bool  # LT_URL
-    message: str
+    message: str  # a Msg (docgen.i18n): English text, rendered in the UI language at the edge
+
+
+# ---- the state file: which server is ours --------------------------------------------------
+# {"url": "http://127.0.0.1:PORT", "pid": N, "start": ticks since boot, "version": "6.6"},
+# written when the java process is spawned (before it answers), so that a concurrent or a
+# later command waits for that server instead of starting another beside it.
+
+_URL = re.compile(r"http://127\.0\.0\.1:(\d{1,5})")
+_PID_MAX = 1 << 22  # Linux's pid_max ceiling
 
 
 def _read_state() -> dict:
+    """The recorded server, or {} when the file is absent, unreadable or of any other
+    shape (a list, a pid that is not a plausible integer, a URL off loopback): such a file
+    is treated as absent, never trusted and never a crash."""
     try:
-        return json.loads(_state_file().read_text(encoding="utf-8"))
-    except (OSError, ValueError):
+        st = json.loads(_state_file().read_text(encoding="utf-8"))
+    except (OSError, ValueError, RecursionError):
         return {}
+    if not isinstance(st, dict):
+        return {}
+    url, pid, started = st.get("url"), st.get("pid"), st.get("start")
+    if not (isinstance(url, str) and _URL.fullmatch(url) and 0 < int(_URL.fullmatch(url).group(1)) < 65536):
+        return {}
+    if not (type(pid) is int and 1 < pid < _PID_MAX):
+        return {}
+    if started is not None and not (type(started) is int and started >= 0):
+        return {}
+    version = st.get("version")
+    return {"url": url, "pid": pid, "start": started, "version": version if isinstance(version, str) else None}
+
+
+def _write_state(data: dict) -> None:
+    path = _state_file()
+    path.parent.mkdir(parents=True, exist_ok=True)
+    tmp = path.with_suffix(".part")
+    tmp.write_text(json.dumps(data), encoding="utf-8")
+    tmp.replace(path)
 
 
 def _pid_alive(pid: int | None) -> bool:
@@ -101,23 +135,100 @@ def _pid_alive(pid: int | None) -> bool:
     try:
         os.kill(pid, 0)
         return True
-    except OSError:
+    except (OSError, OverflowError):
         return False
+
+
+def _start_time(pid: int) -> int | None:
+    """When the process started (clock ticks since boot, field 22 of /proc/PID/stat): a
+    pid reused by another process has another start time."""
+    try:
+        stat = Path(f"/proc/{pid}/stat").read_text(encoding="ascii", errors="replace")
+        return int(stat.rsplit(")", 1)[1].split()[19])
+    except (OSError, ValueError, IndexError):
+        return None
+
+
+def _our_server(st: dict) -> bool:
+    """Whether the recorded pid is still the java LanguageTool server docgen started for
+    that URL: alive, not a zombie, its command line running LanguageTool's HTTPServer
+    class with java on the recorded port, and (when recorded) the same start time. Only
+    such a process is ever waited for or signalled."""
+    pid = st.get("pid")
+    if not st.get("url") or not _pid_alive(pid):
+        return False
+    try:
+        cmd = Path(f"/proc/{pid}/cmdline").read_bytes().rstrip(b"\0").split(b"\0")
+        state = Path(f"/proc/{pid}/stat").read_text(encoding="ascii", errors="replace").rsplit(")", 1)[1].split()[0]
+    except (OSError, IndexError):
+        return False
+    if state in ("Z", "X"):
+        return False  # exited, not yet reaped
+    port = st["url"].rsplit(":", 1)[1].encode()
+    try:
+        cls = cmd.index(b"org.languagetool.server.HTTPServer")
+    except ValueError:
+        return False
+    java = any(Path(os.fsdecode(a)).name == "java" for a in cmd[:cls])
+    port_ok = any(a == b"--port" and b == port for a, b in zip(cmd[cls:], cmd[cls + 1:]))
+    if not (java and port_ok):
+        return False
+    return st.get("start") is None or st.get("start") == _start_time(pid)
+
+
+# ---- is it LanguageTool? ------------------------------------------------------------------
+PROBE_TEXT = "Проверка связи."  # the only text a server gets before it has shown it is LanguageTool
+_verified: set[str] = set()  # URLs that answered as LanguageTool (this process)
+
+
+def is_languagetool(url: str) -> bool:
+    """Whether `url` answers as LanguageTool does: /v2/languages is a list of
+    {name, code, longCode} holding the languages docgen checks, and a check of PROBE_TEXT
+    names the software LanguageTool. Letter text goes to no other server."""
+    if url in _verified:
+        return True
+    base = url.rstrip("/")
+    try:
+        with urllib.request.urlopen(base + "/v2/languages", timeout=10) as r:
+            langs = json.loads(r.read(1 << 20))
+        if not (isinstance(langs, list) and langs
+                and all(isinstance(x, dict) and {"name", "code", "longCode"} <= set(x) for x in langs)):
+            return False
+        codes = {x.get("longCode") for x in langs} | {x.get("code") for x in langs}
+        if not any(v in codes for v in LT_LANG.values()):
+            return False
+        answer = _post_check(base, PROBE_TEXT, "ru" if "ru" in LT_LANG else next(iter(LT_LANG)), timeout=30)
+    except (urllib.error.URLError, OSError, ValueError, RecursionError):
+        return False
+    software = answer.get("software") if isinstance(answer, dict) else None
+    if not (isinstance(software, dict) and software.get("name") == "LanguageTool"
+            and isinstance(answer.get("matches"), list)):
+        return False
+    _verified.add(url)
+    return True
 
 
 def status() -> ServerStatus:
     env = current().lt_url
     if env:
-        ok = healthy(env)
-        return ServerStatus(env, None, ok, True, f"LT_URL {env} {'answers' if ok else 'does not answer'}")
+        if not healthy(env):
+            return ServerStatus(env, None, False, True, msg("lt.external-silent", url=env))
+        if not is_languagetool(env):
+            return ServerStatus(env, None, False, True, msg("lt.not-languagetool", url=env))
+        return ServerStatus(env, None, True, True, msg("lt.external-answers", url=env))
     st = _read_state()
     url, pid = st.get("url"), st.get("pid")
-    if url and _pid_alive(pid) and healthy(url):
-        return ServerStatus(url, pid, True, False, f"running at {url} (pid {pid})")
-    if not (jars_dir() / f"languagetool-server-{lt_version()}.jar").is_file():
-        return ServerStatus(None, None, False, False,
-                            f"not installed: no jars in {jars_dir()} (run ./scripts/fetch-languagetool)")
-    return ServerStatus(None, None, False, False, "not running (start it with `docgen lt start`)")
+    if url and _our_server(st):
+        if healthy(url):
+            return ServerStatus(url, pid, True, False, msg("lt.running", url=url, pid=pid))
+        return ServerStatus(url, pid, False, False, msg("lt.busy", url=url, pid=pid))
+    if not _installed():
+        return ServerStatus(None, None, False, False, msg("lt.not-installed", folder=str(jars_dir())))
+    return ServerStatus(None, None, False, False, msg("lt.not-running"))
+
+
+def _installed() -> bool:
+    return (jars_dir() / f"languagetool-server-{lt_version()}.jar").is_file()
 
 
 def _free_port() -> int:
@@ -143,7 +254,7 @@ def _start_lock(timeout: float):
                 break
             except BlockingIOError:
                 if time.monotonic() > deadline:
-                    raise TimeoutError(f"another docgen has been starting LanguageTool for {timeout:.0f} s") from None
+                    raise TimeoutError(timeout) from None
                 time.sleep(0.2)
         try:
             yield
@@ -151,20 +262,44 @@ def _start_lock(timeout: float):
             fcntl.flock(fh, fcntl.LOCK_UN)
 
 
+def _wait_healthy(url: str, timeout: float, alive) -> bool:
+    """Waits for a server that is ours but slow (starting, or busy with a long check):
+    each probe may take up to 10 s, and the wait ends when the process is gone."""
+    deadline = time.monotonic() + timeout
+    while time.monotonic() < deadline:
+        if healthy(url, timeout=min(10.0, max(0.5, deadline - time.monotonic()))):
+            return True
+        if not alive():
+            return False
+        time.sleep(0.5)
+    return False
+
+
 def start(timeout: float = START_TIMEOUT) -> ServerStatus:
     st = status()
     if st.running or st.external:
         return st
-    if st.message.startswith("not installed"):
+    if st.pid is None and not _installed():
         return st
     try:
         with _start_lock(timeout + 10):
             st = status()  # another command may have started it while this one waited
             if st.running:
                 return st
+            recorded = _read_state()
+            if recorded and _our_server(recorded):
+                # ours, alive, slow to answer: wait for it, never start a second one beside it
+                if _wait_healthy(recorded["url"], timeout, lambda: _our_server(recorded)):
+                    return ServerStatus(recorded["url"], recorded["pid"], True, False,
+                                        msg("lt.running", url=recorded["url"], pid=recorded["pid"]))
+                if _our_server(recorded):
+                    return ServerStatus(None, recorded["pid"], False, False,
+                                        msg("lt.not-answering", pid=recorded["pid"], seconds=f"{timeout:.0f}"))
+            if not _installed():
+                return status()
             return _start(timeout)
-    except TimeoutError as e:
-        return ServerStatus(None, None, False, False, str(e))
+    except TimeoutError:
+        return ServerStatus(None, None, False, False, msg("lt.lock-timeout", seconds=f"{timeout + 10:.0f}"))
 
 
 def _start(timeout: float) -> ServerStatus:
@@ -179,21 +314,36 @@ def _start(timeout: float) -> ServerStatus:
             proc = subprocess.Popen(cmd, stdout=out, stderr=subprocess.STDOUT, stdin=subprocess.DEVNULL,
                                     start_new_session=True)  # outlives this docgen run; stopped by `lt stop`
     except OSError as e:
-        return ServerStatus(None, None, False, False, f"cannot run Java ({e.strerror}); run ./scripts/setup")
-    deadline = time.monotonic() + timeout
-    while time.monotonic() < deadline:
-        if proc.poll() is not None:
-            return ServerStatus(None, None, False, False, f"LanguageTool exited at start; see {log}")
-        if healthy(url, timeout=1):
-            tmp = _state_file().with_suffix(".part")
-            tmp.write_text(json.dumps({"url": url, "pid": proc.pid, "version": lt_version()}), encoding="utf-8")
-            tmp.replace(_state_file())
-            _post_check(url, "Проверка связи.", "ru")  # warm-up: loads the Russian rules once
-            return ServerStatus(url, proc.pid, True, False, f"started at {url} (pid {proc.pid})")
-        time.sleep(0.5)
-    proc.terminate()
-    proc.wait()
-    return ServerStatus(None, None, False, False, f"LanguageTool did not answer within {timeout:.0f} s; see {log}")
+        return ServerStatus(None, None, False, False, msg("lt.no-java", error=e.strerror or type(e).__name__))
+    try:
+        # recorded at once, with its start time: a concurrent or later command waits for
+        # this server (or `lt stop` stops it) rather than starting another
+        _write_state({"url": url, "pid": proc.pid, "start": _start_time(proc.pid), "version": lt_version()})
+        deadline = time.monotonic() + timeout
+        while time.monotonic() < deadline:
+            if proc.poll() is not None:
+                _forget_state(proc.pid)
+                return ServerStatus(None, None, False, False, msg("lt.exited-at-start", log=str(log)))
+            if healthy(url, timeout=1):
+                try:
+                    _post_check(url, PROBE_TEXT, "ru")  # warm-up: loads the Russian rules once
+                except (urllib.error.URLError, OSError, ValueError):
+                    pass  # slow to warm up: the first check waits instead
+                return ServerStatus(url, proc.pid, True, False, msg("lt.started", url=url, pid=proc.pid))
+            time.sleep(0.5)
+    except BaseException:  # interrupted while starting (Ctrl+C, SystemExit): never leave an orphan
+        _kill_group(proc)
+        _forget_state(proc.pid)
+        raise
+    _kill_group(proc)
+    _forget_state(proc.pid)
+    return ServerStatus(None, None, False, False, msg("lt.start-timeout", seconds=f"{timeout:.0f}", log=str(log)))
+
+
+def _forget_state(pid: int) -> None:
+    """Removes the state file if it still names `pid`."""
+    if _read_state().get("pid") == pid:
+        _state_file().unlink(missing_ok=True)
 
 
 def _reap(pid: int) -> None:
@@ -205,24 +355,68 @@ def _reap(pid: int) -> None:
         pass  # not our child: its parent (or init) reaps it
 
 
+def _kill_group(proc_or_pid) -> None:
+    """SIGTERM to the server's process group (it leads its own session), SIGKILL after 5 s."""
+    pid = proc_or_pid if isinstance(proc_or_pid, int) else proc_or_pid.pid
+    if pid <= 1 or pid == os.getpgrp():
+        return  # killpg(1) is kill(-1): every process on the machine; never our own group either
+    for sig, wait in ((signal.SIGTERM, 5.0), (signal.SIGKILL, 5.0)):
+        try:
+            os.killpg(pid, sig)
+        except OSError:
+            pass
+        deadline = time.monotonic() + wait
+        while time.monotonic() < deadline:
+            _reap(pid)
+            if not _pid_alive(pid):
+                return
+            time.sleep(0.05)
+
+
 def stop() -> ServerStatus:
     st = _read_state()
     pid = st.get("pid")
-    if _pid_alive(pid):
-        os.killpg(pid, signal.SIGTERM)
-        for _ in range(100):
-            _reap(pid)
-            if not _pid_alive(pid):
-                break
-            time.sleep(0.05)
+    if st and _our_server(st):  # only our java server, verified by command line, port and start time
+        _kill_group(pid)
+        message = msg("lt.stopped")
+    elif pid and _pid_alive(pid):
+        message = msg("lt.not-ours", pid=pid)
+    else:
+        message = msg("lt.was-not-running")
     _state_file().unlink(missing_ok=True)
-    return ServerStatus(None, None, False, False, "stopped" if pid else "was not running")
+    return ServerStatus(None, None, False, False, message)
 
 
-def _post_check(url: str, text: str, lang: str) -> dict:
+def _post_check(url: str, text: str, lang: str, timeout: float = 60) -> dict:
     data = urllib.parse.urlencode({"text": text, "language": LT_LANG.get(lang, lang)}).encode()
-    with urllib.request.urlopen(url.rstrip("/") + "/v2/check", data=data, timeout=60) as r:
-        return json.loads(r.read())
+    with urllib.request.urlopen(url.rstrip("/") + "/v2/check", data=data, timeout=timeout) as r:
+        return json.loads(r.read(1 << 24))
+
+
+class GrammarUnavailable(Exception):
+    """The server stopped answering during a check (died, hung past REQUEST_TIMEOUT, or
+    answered something that is not LanguageTool's JSON). The grammar check reports
+    "grammar not checked" instead of failing the build."""
+
+
+@lru_cache(maxsize=1)
+def _client_errors() -> tuple[type[BaseException], ...]:
+    """What the client raises when the server fails it (imported only once a text is sent)."""
+    errors: tuple[type[BaseException], ...] = (OSError, ValueError, KeyError, TypeError, AttributeError)
+    try:
+        from language_tool_python.exceptions import LanguageToolError
+
+        errors += (LanguageToolError,)
+    except ImportError:
+        pass
+    return errors
+
+
+
+def _reason(e: BaseException) -> str:
+    """The kind of failure, never the request (the letter text)."""
+    cause = e.__cause__ or e.__context__ or e
+    return type(cause).__name__
 
 
 @dataclass(frozen=True)
@@ -254,7 +448,15 @@ class GrammarChecker:
         if self._tool is None:
             import language_tool_python
 
-            self._tool = language_tool_python.LanguageTool(LT_LANG.get(self.lang, self.lang), remote_server=self.url)
+            class Client(language_tool_python.LanguageTool):
+                _TIMEOUT = property(lambda _self: REQUEST_TIMEOUT)  # the library waits 300 s otherwise
+
+            try:
+                self._tool = Client(LT_LANG.get(self.lang, self.lang), remote_server=self.url)
+            except Exception as e:
+                if not isinstance(e, _client_errors()):
+                    raise
+                raise GrammarUnavailable(_reason(e)) from e
             self._tool.disabled_rules.update(DISABLED_RULES.get(self.lang, ()))
         return self._tool
 
@@ -318,12 +520,22 @@ class GrammarChecker:
         self.requests += 1
         self.texts_sent += len(batch)
         found: list[list] = [[] for _ in batch]
-        for m in self.tool.check("\n\n".join(parts)):
-            i = max(k for k, s in enumerate(starts) if s <= m.offset)
-            if m.offset >= starts[i] + len(parts[i]):
+        try:
+            matches = [(m.rule_id, m.offset, m.error_length, m.message, list(m.replacements[:3]))
+                       for m in self.tool.check("\n\n".join(parts))]
+        except GrammarUnavailable:
+            raise
+        except Exception as e:  # the server died, hung past REQUEST_TIMEOUT or answered garbage
+            if not isinstance(e, _client_errors()):
+                raise
+            _verified.discard(self.url)  # looked at again before any other text goes there
+            raise GrammarUnavailable(_reason(e)) from e
+        for rule_id, offset, length, message, replacements in matches:
+            i = max((k for k, s in enumerate(starts) if s <= offset), default=0)
+            if offset >= starts[i] + len(parts[i]):
                 continue  # the paragraph break itself
-            found[i].append({"rule": m.rule_id, "offset": m.offset - starts[i], "length": m.error_length,
-                             "message": m.message, "replacements": list(m.replacements[:3])})
+            found[i].append({"rule": rule_id, "offset": offset - starts[i], "length": length,
+                             "message": message, "replacements": replacements})
         for text, raw in zip(batch, found):
             raws[text] = raw
             self._cache.execute("insert or replace into grammar values (?, ?)", (self._key(text), json.dumps(raw)))
@@ -360,8 +572,8 @@ def grammar_checker(lang: str, start_server: bool = True,
     st = status()
     if not st.running and start_server and not st.external:
         st = start()
-    if not st.running or not st.url:
-        return None
+    if not st.running or not st.url or not is_languagetool(st.url):
+        return None  # no text goes to a server that has not shown it is LanguageTool
     key = (st.url, lang)
     if key not in checkers:
         checkers[key] = GrammarChecker(st.url, lang)
