@@ -3,7 +3,7 @@ from __future__ import annotations
 
 import hashlib
 import warnings
-from dataclasses import dataclass
+from dataclasses import asdict, dataclass
 from pathlib import Path
 
 CHUNK = 1 << 20
@@ -201,7 +201,26 @@ def _image_facts(path: Path) -> tuple[int | None, int | None, str | None]:
 
 
 def inspect_file(path: Path, max_pages: int = DEFAULT_MAX_PAGES) -> FileFacts:
+    """The facts of one file; a file read before (same content, same limit) is not parsed
+    again (`docgen.evidence.cache`)."""
+    from docgen.evidence import cache
+
     digest, size = sha256_file(path)
+    return cache.cached(cache.entry_key("facts", digest, max_pages=max_pages),
+                        lambda: _inspect(path, digest, size, max_pages), _facts_from_json, asdict)
+
+
+_FIELD_TYPES = {"size": (int,), "sha256": (str,), "kind": (str,), "pages": (int, type(None)),
+                "width": (int, type(None)), "height": (int, type(None)), "problem": (str, type(None))}
+
+
+def _facts_from_json(data: dict) -> FileFacts:
+    if set(data) != set(_FIELD_TYPES) or not all(isinstance(data[k], t) for k, t in _FIELD_TYPES.items()):
+        raise ValueError("not a FileFacts entry")
+    return FileFacts(**data)
+
+
+def _inspect(path: Path, digest: str, size: int, max_pages: int) -> FileFacts:
     with open(path, "rb") as f:
         head = f.read(16)
     kind = sniff(head)

@@ -20,7 +20,6 @@ import subprocess
 import time
 import xml.etree.ElementTree as ET
 from dataclasses import dataclass, field
-from functools import lru_cache
 from pathlib import Path
 
 from docgen.evidence.pii import pii_spans
@@ -63,7 +62,7 @@ class PiiHit:
 class Scan:
     hits: tuple[PiiHit, ...] = ()
     problem: str | None = None  # the file could not be scanned: masking is impossible
-    ocr_seconds: float = 0.0
+    ocr_seconds: float = field(default=0.0, compare=False)  # timing, not part of what was found
     page_sizes: dict = field(default_factory=dict)  # page → (width, height) in points (PDF)
 
     def pages(self) -> dict[int, list[Box]]:
@@ -176,8 +175,38 @@ def ocr_languages(seller_language: str | None) -> str:
     return "rus+eng+chi_sim" if seller_language == "zh" else "rus+eng"
 
 
-@lru_cache(maxsize=256)
+def _scan_to_json(scan: Scan) -> dict:
+    return {"hits": [[h.page, h.kind, [[b.x0, b.y0, b.x1, b.y1] for b in h.boxes], h.ocr] for h in scan.hits],
+            "ocr_seconds": scan.ocr_seconds, "page_sizes": [[n, w, h] for n, (w, h) in scan.page_sizes.items()]}
+
+
+def _scan_from_json(data: dict) -> Scan:
+    hits = tuple(PiiHit(int(page), str(kind), tuple(Box(*(float(v) for v in b)) for b in boxes), bool(ocr))
+                 for page, kind, boxes, ocr in data["hits"])
+    sizes = {int(n): (float(w), float(h)) for n, w, h in data["page_sizes"]}
+    return Scan(hits, ocr_seconds=float(data["ocr_seconds"]), page_sizes=sizes)
+
+
 def _scan_cached(path: str, sha256: str, kind: str, langs: str, own: frozenset[str]) -> Scan:
+    """The scan of one file's content, from the evidence cache when it was scanned before
+    with the same languages, Tesseract and rules; a scan that failed is not kept."""
+    from docgen.evidence import cache
+
+    key = cache.entry_key("pii-scan", sha256, kind=kind, langs=langs, own=sorted(own),
+                          tesseract=cache.tesseract_version())
+    stored = cache.get(key)
+    if stored is not None:
+        try:
+            return _scan_from_json(stored)
+        except (TypeError, ValueError, KeyError, IndexError):
+            pass  # a malformed entry: scanned again and overwritten
+    scan = _scan(path, kind, langs, own)
+    if scan.problem is None:
+        cache.put(key, _scan_to_json(scan))
+    return scan
+
+
+def _scan(path: str, kind: str, langs: str, own: frozenset[str]) -> Scan:
     p = Path(path)
     started = time.perf_counter()
     ocr_time = 0.0
@@ -315,6 +344,19 @@ def active_content(path: Path) -> list[str]:
     except Exception:  # unreadable: evidence-readable reports it; nothing of it reaches the bundle
         return []
     return sorted(found)
+
+
+def evidence_active_content(path: Path, sha256: str) -> list[str]:
+    """`active_content` of an evidence file, from the evidence cache when its content
+    was read before."""
+    from docgen.evidence import cache
+
+    def load(value) -> list[str]:
+        if not isinstance(value, list) or not all(isinstance(v, str) for v in value):
+            raise ValueError("not a list of names")
+        return value
+
+    return cache.cached(cache.entry_key("active-content", sha256), lambda: active_content(path), load, list)
 
 
 def strip_active(pdf) -> None:

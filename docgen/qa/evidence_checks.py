@@ -212,11 +212,11 @@ def personal_data_masked(ctx: QAContext) -> Iterator[tuple]:
 
 
 def active_content(ctx: QAContext) -> Iterator[tuple]:
-    from docgen.evidence.redact import active_content as found
+    from docgen.evidence.redact import evidence_active_content as found
 
     for e in ctx.entries:
         if e.facts.kind == "pdf" and not e.facts.problem:
-            kinds = found(e.path)
+            kinds = found(e.path, e.facts.sha256)
             if kinds:
                 yield _where(e), msg("qa.removed-bundle", name=_name(e), kinds=kinds)
 
