@@ -83,3 +83,37 @@ def test_cached_grammar_needs_no_client(languagetool, tmp_path, monkeypatch):
     second = lt.GrammarChecker(languagetool.url, "ru")
     assert second.check_many(texts) == found
     assert second.requests == 0 and second._tool is None
+
+
+def test_docx_page_estimate_laid_out_once_per_text_shape(tmp_path, monkeypatch):
+    """The DOCX page count (NUMPAGES) comes from a WeasyPrint layout kept in the cache
+    folder: a rebuild, and a letter that differs only in its numbers, lay nothing out;
+    other text is laid out again. Digits laid out as zeros give the real text's count."""
+    from docgen import diskcache
+    from docgen.writers import docx_writer
+
+    monkeypatch.setenv("DOCGEN_CACHE_DIR", str(tmp_path / "cache"))
+    diskcache.forget_memory()
+    layouts = []
+    real = docx_writer._layout_pages
+    monkeypatch.setattr(docx_writer, "_layout_pages", lambda page: layouts.append(page) or real(page))
+
+    def letter(order: str, amount: str, extra: str = "") -> Document:
+        para = (f"Просим снять удержание средств по заказу {order} на сумму {amount} руб. Заказ {order} "
+                f"доставлен {extra}покупателю 10.10.2026, что подтверждают вложения 附件1、2.")
+        return Document(lang="ru", title="Обращение", running_header="Магазин", page_label="стр. {page} из {pages}",
+                        blocks=[Paragraph([Run(para)]) for _ in range(70)])
+
+    first = docx_writer.estimate_pages(letter("58213746-0017-1", "3 480,00"))
+    assert first >= 2 and len(layouts) == 1
+    diskcache.forget_memory()  # as a new process: the page count is read from disk
+    assert docx_writer.estimate_pages(letter("58213746-0017-1", "3 480,00")) == first
+    assert docx_writer.estimate_pages(letter("99999999-1234-9", "1 111,11")) == first
+    assert len(layouts) == 1
+    assert docx_writer.estimate_pages(letter("58213746-0017-1", "3 480,00", "лично в руки ")) >= first
+    assert len(layouts) == 2
+    # the zeros do not move a page break: the real text lays out to the same count
+    real_page = layouts[0].replace("00000000-0000-0", "58213746-0017-1").replace("0 000,00", "3 480,00") \
+        .replace("00.00.0000", "10.10.2026").replace("附件0、0", "附件1、2")
+    assert real_page != layouts[0] and real(real_page) == first
+    assert not list((tmp_path / "cache" / "pages").rglob("*.tmp*"))

@@ -15,13 +15,12 @@ from __future__ import annotations
 
 import hashlib
 import json
-import os
 import subprocess
-import tempfile
-from collections import OrderedDict
 from functools import lru_cache
 from pathlib import Path
 from typing import Any, Callable
+
+from docgen import diskcache
 
 FOLDER = "evidence"
 
@@ -56,9 +55,7 @@ def tesseract_version() -> str:
 
 
 def folder() -> Path:
-    from docgen.settings import current
-
-    return current().cache_dir / FOLDER
+    return diskcache.folder(FOLDER)
 
 
 def entry_key(what: str, sha256: str, **params: Any) -> str:
@@ -66,70 +63,18 @@ def entry_key(what: str, sha256: str, **params: Any) -> str:
     return hashlib.sha256(json.dumps(data, sort_keys=True, ensure_ascii=False).encode()).hexdigest()
 
 
-# values read or written by this process (content-addressed, so never stale): a build
-# asks for one file's scan from three places (two checks and the bundle)
-_memory: "OrderedDict[tuple[str, str], Any]" = OrderedDict()
-_MEMORY_ENTRIES = 512
-
-
-def forget_memory() -> None:
-    """Drops what this process holds (the disk entries stay): as a new process would start."""
-    _memory.clear()
-
-
-def _remember(where: Path, key: str, value: Any) -> None:
-    _memory[(str(where), key)] = value
-    _memory.move_to_end((str(where), key))
-    while len(_memory) > _MEMORY_ENTRIES:
-        _memory.popitem(last=False)
-
-
 def get(key: str) -> Any | None:
-    """The stored value, or None when there is none or it cannot be read."""
-    where = folder()
-    if (str(where), key) in _memory:
-        return _memory[(str(where), key)]
-    path = where / key[:2] / f"{key}.json"
-    try:
-        data = json.loads(path.read_text(encoding="utf-8"))
-    except (OSError, ValueError):
-        return None
-    if not isinstance(data, dict) or data.get("key") != key or "value" not in data:
-        return None
-    _remember(where, key, data["value"])
-    return data["value"]
+    return diskcache.get(FOLDER, key)
 
 
 def put(key: str, value: Any) -> None:
-    """Stores `value` (JSON) atomically; a cache that cannot be written is skipped."""
-    where = folder()
-    _remember(where, key, value)
-    path = where / key[:2] / f"{key}.json"
-    try:
-        path.parent.mkdir(parents=True, exist_ok=True)
-        fd, tmp = tempfile.mkstemp(dir=path.parent, prefix=".tmp-", suffix=".json")
-        try:
-            with os.fdopen(fd, "w", encoding="utf-8") as f:
-                json.dump({"key": key, "value": value}, f, ensure_ascii=False)
-            os.replace(tmp, path)
-        except BaseException:
-            Path(tmp).unlink(missing_ok=True)
-            raise
-    except OSError:
-        return
+    diskcache.put(FOLDER, key, value)
 
 
 def cached(key: str, compute: Callable[[], Any], load: Callable[[Any], Any], dump: Callable[[Any], Any]) -> Any:
-    """`load(stored)` when the entry is there and loads; else `compute()`, stored as `dump(value)`."""
-    stored = get(key)
-    if stored is not None:
-        try:
-            return load(stored)
-        except (TypeError, ValueError, KeyError, IndexError):
-            pass  # a malformed entry: computed again and overwritten
-    value = compute()
-    put(key, dump(value))
-    return value
+    return diskcache.cached(FOLDER, key, compute, load, dump)
 
+
+forget_memory = diskcache.forget_memory
 
 __all__ = ["cached", "entry_key", "folder", "forget_memory", "get", "put", "rules_version", "tesseract_version"]

@@ -2,6 +2,8 @@
 from __future__ import annotations
 
 import io
+import re
+from functools import lru_cache
 
 from pathlib import Path
 
@@ -130,15 +132,70 @@ tr { break-inside: avoid; }
 """
 
 
+# The text's ASCII digits are laid out as zeros: Liberation Serif's digits all have the
+# same advance (0.5 em, regular and bold; its only kerning pair with digits is «11»,
+# 0.04 em), so the page count is that of the real text, and letters that differ only in
+# their numbers (order, amount, dates: the cases of a batch) share one layout.
+_TEXT_NODE = re.compile(r">([^<]+)<")
+_DIGIT_OR_ENTITY = re.compile(r"&#?\w+;|[0-9]")
+_WORD_LIKE_FAMILIES = ("Liberation Serif", "Liberation Serif:bold", "Noto Serif CJK SC", "Noto Serif CJK SC:bold")
+
+
+def _digits_as_zeros(page: str) -> str:
+    head, sep, body = page.partition("<body>")
+    return head + sep + _TEXT_NODE.sub(
+        lambda m: ">" + _DIGIT_OR_ENTITY.sub(lambda d: "0" if len(d.group()) == 1 else d.group(), m.group(1)) + "<",
+        body)
+
+
+@lru_cache(maxsize=1)
+def _layout_identity() -> str:
+    """WeasyPrint's version and the font files the Word-like stylesheet uses (path, size,
+    mtime): a page count laid out with other fonts is not reused."""
+    import os
+    import subprocess
+
+    import weasyprint
+
+    parts = [weasyprint.__version__]
+    for family in _WORD_LIKE_FAMILIES:
+        try:
+            path = subprocess.run(["fc-match", "-f", "%{file}", family], capture_output=True, text=True,
+                                  timeout=10).stdout.strip()
+            st = os.stat(path)
+            parts.append(f"{path}:{st.st_size}:{st.st_mtime_ns}")
+        except (OSError, subprocess.SubprocessError):
+            parts.append(f"{family}:?")
+    return "|".join(parts)
+
+
 def estimate_pages(doc: Document) -> int:
-    import re
+    """Pages of the document laid out like Word would (WeasyPrint, Word's fonts and
+    margins); kept in the cache folder (`pages/`) by the layout's input, so a rebuild or
+    another letter of a batch differing only in its numbers lays nothing out."""
+    import hashlib
 
-    from docgen.writers.pdf_writer import _no_fetch, _weasy, to_html
+    from docgen import diskcache
+    from docgen.writers.pdf_writer import to_html
 
-    weasyprint, fonts, _ = _weasy()  # the PDF writer's font configuration: fonts loaded once per process
     page = to_html(doc)
     css = _WORD_LIKE_CSS % {"orientation": "landscape" if doc.landscape else "portrait", "after": "5pt"}
-    page = re.sub(r"<style>.*?</style>", lambda _: f"<style>{css}</style>", page, count=1, flags=re.S)
+    page = _digits_as_zeros(re.sub(r"<style>.*?</style>", lambda _: f"<style>{css}</style>", page, count=1,
+                                   flags=re.S))
+    key = hashlib.sha256(f"{_layout_identity()}\n{page}".encode()).hexdigest()
+
+    def load(value) -> int:
+        if not isinstance(value, int) or isinstance(value, bool) or value < 1:
+            raise ValueError("not a page count")
+        return value
+
+    return diskcache.cached("pages", key, lambda: _layout_pages(page), load, int)
+
+
+def _layout_pages(page: str) -> int:
+    from docgen.writers.pdf_writer import _no_fetch, _weasy
+
+    weasyprint, fonts, _ = _weasy()  # the PDF writer's font configuration: fonts loaded once per process
     return max(1, len(weasyprint.HTML(string=page, url_fetcher=_no_fetch).render(font_config=fonts).pages))
 
 

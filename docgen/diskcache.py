@@ -1,0 +1,91 @@
+"""Small values docgen computes from content — what an evidence file holds, how many
+pages a document lays out to — kept as JSON entries under `<cache dir>/<namespace>/`,
+one file per key (the SHA-256 of everything the value depends on, content included, so
+an entry is never stale). A missing, unreadable or malformed entry is ignored and
+rewritten; writes are atomic (temporary file + rename), so parallel workers and a web
+server share the folder; deleting it is always safe. What this process read or wrote
+is also kept in memory (bounded)."""
+from __future__ import annotations
+
+import json
+import os
+import tempfile
+from collections import OrderedDict
+from pathlib import Path
+from typing import Any, Callable
+
+
+def folder(namespace: str) -> Path:
+    from docgen.settings import current
+
+    return current().cache_dir / namespace
+
+
+# values read or written by this process (content-addressed, so never stale): a build
+# asks for one file's scan from three places (two checks and the bundle)
+_memory: "OrderedDict[tuple[str, str], Any]" = OrderedDict()
+_MEMORY_ENTRIES = 512
+
+
+def forget_memory() -> None:
+    """Drops what this process holds (the disk entries stay): as a new process would start."""
+    _memory.clear()
+
+
+def _remember(where: Path, key: str, value: Any) -> None:
+    _memory[(str(where), key)] = value
+    _memory.move_to_end((str(where), key))
+    while len(_memory) > _MEMORY_ENTRIES:
+        _memory.popitem(last=False)
+
+
+def get(namespace: str, key: str) -> Any | None:
+    """The stored value, or None when there is none or it cannot be read."""
+    where = folder(namespace)
+    if (str(where), key) in _memory:
+        return _memory[(str(where), key)]
+    path = where / key[:2] / f"{key}.json"
+    try:
+        data = json.loads(path.read_text(encoding="utf-8"))
+    except (OSError, ValueError):
+        return None
+    if not isinstance(data, dict) or data.get("key") != key or "value" not in data:
+        return None
+    _remember(where, key, data["value"])
+    return data["value"]
+
+
+def put(namespace: str, key: str, value: Any) -> None:
+    """Stores `value` (JSON) atomically; a cache that cannot be written is skipped."""
+    where = folder(namespace)
+    _remember(where, key, value)
+    path = where / key[:2] / f"{key}.json"
+    try:
+        path.parent.mkdir(parents=True, exist_ok=True)
+        fd, tmp = tempfile.mkstemp(dir=path.parent, prefix=".tmp-", suffix=".json")
+        try:
+            with os.fdopen(fd, "w", encoding="utf-8") as f:
+                json.dump({"key": key, "value": value}, f, ensure_ascii=False)
+            os.replace(tmp, path)
+        except BaseException:
+            Path(tmp).unlink(missing_ok=True)
+            raise
+    except OSError:
+        return
+
+
+def cached(namespace: str, key: str, compute: Callable[[], Any], load: Callable[[Any], Any],
+           dump: Callable[[Any], Any]) -> Any:
+    """`load(stored)` when the entry is there and loads; else `compute()`, stored as `dump(value)`."""
+    stored = get(namespace, key)
+    if stored is not None:
+        try:
+            return load(stored)
+        except (TypeError, ValueError, KeyError, IndexError):
+            pass  # a malformed entry: computed again and overwritten
+    value = compute()
+    put(namespace, key, dump(value))
+    return value
+
+
+__all__ = ["cached", "folder", "forget_memory", "get", "put"]
