@@ -117,3 +117,29 @@ def test_docx_page_estimate_laid_out_once_per_text_shape(tmp_path, monkeypatch):
         .replace("00.00.0000", "10.10.2026").replace("附件0、0", "附件1、2")
     assert real_page != layouts[0] and real(real_page) == first
     assert not list((tmp_path / "cache" / "pages").rglob("*.tmp*"))
+
+
+def test_template_sentence_with_other_codes_is_checked_once(languagetool, tmp_path, monkeypatch):
+    """Letters of a batch repeat the template sentences with other order and tracking
+    numbers: the grammar is checked once for all of them (the codes' digits do not
+    count), each letter's matches point into its own text; a count that governs the
+    noun («17 отправлений») is never shared."""
+    from docgen.qa import languagetool as lt
+
+    monkeypatch.setenv("DOCGEN_CACHE_DIR", str(tmp_path / "cache"))
+
+    def sentence(order: str, track: str, n: str = "17") -> str:
+        return (f"В течении месяца отправление {order} (трек-номер {track}, файл A01_tracking_{track}.pdf) "
+                f"ждало передачи вместе с {n} отправлениями.")
+
+    checker = lt.GrammarChecker(languagetool.url, "ru")
+    a, b = sentence("58213746-0017-1", "RU741852963CN"), sentence("58229999-0003-1", "RU899999001CN")
+    found_a = checker.check_many([a])[0]
+    assert checker.texts_sent == 1
+    found_b = checker.check_many([b])[0]
+    assert checker.texts_sent == 1, "the same sentence with other codes went to LanguageTool again"
+    flagged = [a[m.offset:m.offset + m.length] for m in found_a]
+    assert "течении" in " ".join(flagged) and found_b == found_a  # a real finding, in both letters
+    assert [b[m.offset:m.offset + m.length] for m in found_b] == flagged
+    checker.check_many([sentence("58213746-0017-1", "RU741852963CN", "21")])
+    assert checker.texts_sent == 2

@@ -488,10 +488,14 @@ class GrammarChecker:
 
     def check_many(self, texts: list[str]) -> list[list[GrammarMatch]]:
         """Each text checked as its own paragraph; the texts the cache lacks go to the
-        server in as few requests as possible, and their matches are cached one by one."""
+        server in as few requests as possible, and their matches are cached one by one.
+        What is checked and cached is the text's `id_shape`: a template sentence that
+        differs between letters only in an order number, a tracking number or a file
+        name is checked once for all of them."""
         raws: dict[str, list] = {}
         todo: list[str] = []
-        for text in dict.fromkeys(texts):
+        shapes = {t: id_shape(t) for t in texts}
+        for text in dict.fromkeys(shapes.values()):
             row = self._cache.execute("select matches from grammar where key = ?", (self._key(text),)).fetchone()
             if row is not None:
                 raws[text] = json.loads(row[0])
@@ -507,7 +511,7 @@ class GrammarChecker:
             if text is not None:
                 batch.append(text)
         self._cache.commit()
-        return [self._filtered(t, raws[t]) for t in texts]
+        return [self._filtered(t, raws[shapes[t]]) for t in texts]
 
     def _send(self, batch: list[str], raws: dict[str, list]) -> None:
         # a text's own line breaks would merge paragraphs: the request carries them as spaces
@@ -549,6 +553,29 @@ class GrammarChecker:
                 continue
             out.append(GrammarMatch(m["rule"], m["offset"], m["length"], m["message"], tuple(m["replacements"])))
         return out
+
+
+_ID_TOKEN = re.compile(r"[0-9A-Za-z]+(?:[-_./][0-9A-Za-z]+)*")
+
+
+def _id_zeros(m: re.Match) -> str:
+    token = m.group()
+    digits = sum(c.isdigit() for c in token)
+    if not digits:
+        return token
+    letters = any(c.isalpha() for c in token)
+    separators = sum(c in "-_./" for c in token)
+    if letters or separators >= 2 or digits >= 7:  # RU741852963CN, A01_x_58213746-0017-1.pdf, 28.10.2026, a SKU
+        return re.sub(r"[0-9]", "0", token)
+    return token
+
+
+def id_shape(text: str) -> str:
+    """`text` with the digits of its codes (order, tracking and SKU numbers, file names,
+    notice codes, dates) written as zeros: the same length, so the matches' offsets hold
+    for the real text, and grammar that cannot depend on them. Plain numbers (amounts,
+    counts such as «17 отправлений», whose last digits govern the noun) are kept."""
+    return _ID_TOKEN.sub(_id_zeros, text)
 
 
 def _known(word: str, words: frozenset[str]) -> bool:
