@@ -21,7 +21,7 @@ def main() -> None:
     import yaml
 
     from docgen.reply.compose import compose, make_request
-    from docgen.reply.rules import find, load_rules
+    from docgen.qa.buyer_rules import find, load_rules
 
     ap = argparse.ArgumentParser()
     ap.add_argument("--rounds", type=int, default=20)

@@ -12,11 +12,11 @@ The names below are imported on first use (module `__getattr__`), so `import doc
 and `docgen --version` load nothing heavy."""
 from __future__ import annotations
 
-import importlib
 import sys
 import types
 from typing import TYPE_CHECKING
 
+from docgen.lazy_names import lazy_names
 from docgen.version import __version__
 
 # public name → module that defines it
@@ -53,17 +53,7 @@ if TYPE_CHECKING:
     from docgen.settings import Settings
 
 
-def __getattr__(name: str):
-    module = _LAZY.get(name)
-    if module is None:
-        raise AttributeError(f"module 'docgen' has no attribute {name!r}")
-    value = getattr(importlib.import_module(module), name)
-    globals()[name] = value
-    return value
-
-
-def __dir__() -> list[str]:
-    return sorted(set(globals()) | set(_LAZY))
+__getattr__, __dir__ = lazy_names(__name__, _LAZY)
 
 
 class _Package(types.ModuleType):

@@ -13,7 +13,7 @@ import yaml
 from docgen.checkfile import check_file
 from docgen.cli import main
 from docgen.errors import DocgenError
-from docgen.reply.rules import find, load_rules
+from docgen.qa.buyer_rules import find, load_rules
 from tests.conftest import ROOT
 
 CORPUS = yaml.safe_load((Path(__file__).parent / "data" / "buyer_corpus.yaml").read_text(encoding="utf-8"))

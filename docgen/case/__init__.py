@@ -3,10 +3,10 @@
 Names are imported on first use, so `docgen.case.types` (the CLI's choices) stays light."""
 from __future__ import annotations
 
-import importlib
 from typing import TYPE_CHECKING
 
 from docgen.case.types import CASE_TYPES
+from docgen.lazy_names import lazy_names
 
 _LAZY = {name: "docgen.case.model" for name in ("Case", "EvidenceItem", "Fact", "Item", "Notice", "Seller")}
 _LAZY["load_case"] = "docgen.case.loader"
@@ -18,10 +18,4 @@ if TYPE_CHECKING:
     from docgen.case.model import Case, EvidenceItem, Fact, Item, Notice, Seller
 
 
-def __getattr__(name: str):
-    module = _LAZY.get(name)
-    if module is None:
-        raise AttributeError(f"module 'docgen.case' has no attribute {name!r}")
-    value = getattr(importlib.import_module(module), name)
-    globals()[name] = value
-    return value
+__getattr__, __dir__ = lazy_names(__name__, _LAZY)

@@ -353,7 +353,7 @@ MESSAGES: dict[str, str] = {
     "reply.not-date-time-write-2": M_("not a date and time: {replied_at!r} (write YYYY-MM-DDTHH:MM)"),
     "reply.not-utf-text": M_("not UTF-8 text"),
     "reply.reply-file-mapping-fields": M_("a reply file is a mapping of fields (order: …, tracking: …)"),
-    # docgen/reply/rules.py
+    # docgen/qa/buyer_rules.py
     "reply.buyer-message-rules-not": M_("buyer-message rules not found (restore glossary/buyer-rules.yaml)"),
     "reply.duplicate-rule-id": M_("duplicate rule id {rid!r}"),
     "reply.each-rule-mapping-with": M_("each rule is a mapping with an `id`"),

@@ -6,7 +6,7 @@ from __future__ import annotations
 from typing import TYPE_CHECKING, Iterator
 
 from docgen.model import Finding
-from docgen.reply.rules import find, load_rules
+from docgen.qa.buyer_rules import find, load_rules
 
 if TYPE_CHECKING:
     from docgen.qa.base import QAContext
