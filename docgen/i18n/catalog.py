@@ -114,9 +114,11 @@ MESSAGES: dict[str, str] = {
     # docgen/indexer.py
     "indexer.must-be-one": M_("must be one of {allowed}"),
     "indexer.no-such-file-folder": M_("no such file or folder"),
-    # docgen/output.py
+    # docgen/store/outdir.py
     "output.exists-not-folder": M_("exists and is not a folder"),
-    "output.folder-exists-not-empty": M_("folder exists, is not empty and was not written by docgen (no manifest.json); choose another folder"),
+    "output.folder-exists-not-empty": M_("folder exists, is not empty and was not written by docgen (no docgen manifest.json); choose another folder (nothing replaced)"),
+    "output.folder-holds-foreign-files": M_("folder holds {count} file(s) docgen did not write ({files}); move them out or choose another folder (nothing replaced)"),
+    "output.outdir-busy": M_("another docgen is writing this output folder right now (lock {lock}); run again when it has finished (nothing replaced)"),
     "output.output-folder-would-replace": M_("the output folder would replace the case folder; choose a new folder such as out/"),
     # docgen/evidence/pii.py: the kinds of personal data, as findings name them (never the value)
     "pii.phone": M_("a phone number"),

@@ -9,6 +9,7 @@ batch can run it in another process."""
 from __future__ import annotations
 
 import datetime as dt
+from contextlib import ExitStack
 from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import Callable
@@ -30,7 +31,7 @@ from docgen.review.state import ReviewRecord, letter_state, load_review_record
 from docgen.render.signoff import ORIGIN_WORDS, Review
 from docgen.store import OutputStore, one
 from docgen.store.manifest import case_manifest, previous_evidence
-from docgen.store.outdir import check_outdir, staged_folder
+from docgen.store.outdir import claim_outdir, staged_folder
 from docgen.translate import SegmentTranslator, translate_letter
 from docgen.writers.registry import DOCUMENT_FORMATS, WRITERS, check_formats
 
@@ -91,6 +92,7 @@ class BuildState:
     forced: str | None = None
     documents: dict[str, Document] = field(default_factory=dict)
     result: BuildResult | None = None
+    held: ExitStack = field(default_factory=ExitStack)  # OUTDIR's lock, from the check to the last rename
 
 
 # ---- stages ---------------------------------------------------------------------------
@@ -100,7 +102,7 @@ def load(s: BuildState) -> None:
     check_formats(s.options.formats)
     s.case_file = load_case(s.source)
     s.outdir = Path(s.options.outdir) if s.options.outdir else s.case_file.folder / "out"
-    check_outdir(s.outdir, s.case_file.folder)
+    s.held.enter_context(claim_outdir(s.outdir, s.case_file.folder))  # one build per OUTDIR; exit 2 if busy
     s.previous = previous_evidence(s.case_file)
 
 
@@ -359,7 +361,7 @@ def build_case(source: str | Path, options: BuildOptions | None = None, session:
         with Session.from_env() as own:
             return build_case(source, options, own, on_event)
     s = BuildState(source=Path(source), options=options or BuildOptions(), session=session)
-    with session.active():
+    with session.active(), s.held:
         for stage in STAGES:
             if on_event:
                 on_event(Event("stage", stage.__name__, str(source)))

@@ -3,6 +3,7 @@ file or a plain folder of files — the service providers' bulk job."""
 from __future__ import annotations
 
 import datetime as dt
+from contextlib import ExitStack
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -19,7 +20,7 @@ from docgen.render import render_letter
 from docgen.render.compose import folder_index_labels, index_labels
 from docgen.store import OutputStore, one
 from docgen.store.manifest import index_manifest
-from docgen.store.outdir import check_outdir, staged_folder
+from docgen.store.outdir import claim_outdir, staged_folder
 from docgen.writers.registry import DOCUMENT_FORMATS, check_formats
 
 
@@ -49,11 +50,11 @@ def build_index(path: str | Path, options: IndexOptions | None = None, session: 
     if session is None:
         with Session.from_env() as own:
             return build_index(path, options, own)
-    with session.active():
-        return _build_index(Path(path), options or IndexOptions())
+    with session.active(), ExitStack() as held:
+        return _build_index(Path(path), options or IndexOptions(), held)
 
 
-def _build_index(path: Path, options: IndexOptions) -> IndexResult:
+def _build_index(path: Path, options: IndexOptions, held: ExitStack) -> IndexResult:
     if not path.exists():
         raise DocgenError(Problem(str(path), "", msg("indexer.no-such-file-folder")))
     for name, value, allowed in (("--lang", options.lang, ("zh", "en")), ("--target", options.target, ("ru", "en"))):
@@ -64,7 +65,7 @@ def _build_index(path: Path, options: IndexOptions) -> IndexResult:
     if path.is_file():
         case_file = load_case(path)
         outdir = Path(options.outdir) if options.outdir else case_file.folder / "index"
-        check_outdir(outdir, case_file.folder)
+        held.enter_context(claim_outdir(outdir, case_file.folder))  # one writer per OUTDIR
         letter = render_letter(case_file)
         entries = evidence_entries(case_file)
         labels = index_labels(case_file, letter)
@@ -73,7 +74,7 @@ def _build_index(path: Path, options: IndexOptions) -> IndexResult:
     else:
         folder = path.resolve()
         outdir = Path(options.outdir) if options.outdir else folder.parent / f"{folder.name}-index"
-        check_outdir(outdir, folder)
+        held.enter_context(claim_outdir(outdir, folder))
         entries = folder_entries(folder, options.lang, options.target, exclude=outdir.resolve())
         labels = folder_index_labels(folder.name, options.lang, options.target)
         ctx = QAContext(entries=entries, rules=options.rules or EvidenceRules(), today=dt.date.today())
@@ -84,7 +85,7 @@ def _build_index(path: Path, options: IndexOptions) -> IndexResult:
     payloads = index_payloads(entries, labels, findings, options.bundle, ctx.rules, own)
     seller_lang = case_file.case.language if path.is_file() else options.lang
     payloads |= {"qa": one(qa_payload(findings)), "qa.html": one(lambda store: (qa_payload(findings)(store), seller_lang)),
-                 "manifest": one(index_manifest(path.name, entries))}
+                 "manifest": one(lambda store: index_manifest(path.name, entries, store.listing()))}
     with staged_folder(outdir) as tmp:
         written = OutputStore(tmp).write_all(payloads, options.formats)
     out = outdir.resolve()

@@ -66,5 +66,6 @@ def evidence_inputs(entries: list[EvidenceEntry], with_updated: bool = True) -> 
              **({"updated": e.updated.isoformat()} if with_updated and e.updated else {})} for e in entries]
 
 
-def index_manifest(source_name: str, entries: list[EvidenceEntry]) -> dict:
-    return {"kind": "evidence-index", "source": source_name, "inputs": evidence_inputs(entries, with_updated=False)}
+def index_manifest(source_name: str, entries: list[EvidenceEntry], outputs: list[dict] | None = None) -> dict:
+    return {"kind": "evidence-index", "source": source_name, "inputs": evidence_inputs(entries, with_updated=False),
+            "outputs": outputs or []}
