@@ -114,6 +114,9 @@ def test_round_trip_through_docx(draft):
     text = " ".join(pdf_text(draft / "submit/letter.ru.pdf").split())
     signoff = " ".join(pdf_text(draft / "review/signoff.pdf").split())
     assert f"{NEW_FACT2[:-1]} (см. приложения 1, 2)." in text and "Проверяющий (ФИО) / 审核人（姓名）: Пётр Смирнов" in signoff
+    # the edited file saved into OUTDIR is not docgen's: kept with the previous outputs (#13), not wiped
+    (pre,) = [p for p in draft.iterdir() if p.name.startswith("pre-review-")]
+    assert (pre / "review-edited.docx").is_file() and not (draft / "review-edited.docx").exists()
 
 
 @pytest.mark.parametrize("edits,message", [

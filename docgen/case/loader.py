@@ -221,14 +221,12 @@ def _semantic_problems(case: Case, folder: Path, file: str, lines: YamlDoc) -> l
         if not _inside(folder, ev.file):
             add(("evidence", i, "file"), msg("case.path-leaves-case-folder-2"))
             continue
-        try:
-            path = (folder / ev.file).resolve()
-            if not path.exists():
-                add(("evidence", i, "file"), msg("case.file-not-found", file_name=ev.file))
-            elif not path.is_file():
-                add(("evidence", i, "file"), msg("case.not-regular-file", file_name=ev.file))
-        except OSError as e:  # e.g. ENAMETOOLONG: a name over 255 bytes
-            add(("evidence", i, "file"), msg("case.invalid-value", detail=f"cannot open: {e.strerror or type(e).__name__}"))
+        from docgen.evidence.snapshot import EvidenceOpenError, check_openable
+
+        try:  # opened as the build will read it: no symlink on the way, a regular file (#13)
+            check_openable(folder, ev.file)
+        except EvidenceOpenError as e:  # also ENAMETOOLONG: a name over 255 bytes
+            add(("evidence", i, "file"), e.message)
 
     for i, fact in enumerate(case.facts):
         for j, ref in enumerate(fact.evidence):

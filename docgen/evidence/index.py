@@ -8,7 +8,7 @@ from __future__ import annotations
 import csv
 import re
 import datetime as dt
-from dataclasses import dataclass, replace
+from dataclasses import dataclass, field, replace
 from pathlib import Path
 
 import yaml
@@ -16,6 +16,7 @@ import yaml
 from docgen.case.loader import CaseFile
 from docgen.errors import DocgenError, Problem
 from docgen.evidence.inspect import FileFacts, inspect_file
+from docgen.evidence.snapshot import EvidenceOpenError, Snapshot
 from docgen.model import Finding, Letter
 from docgen.i18n import msg
 
@@ -28,7 +29,7 @@ class EvidenceEntry:
     id: str
     number: int
     file: str  # as written in the case (relative to the case folder) or relative to the folder
-    path: Path
+    path: Path  # the private copy read once from `file` (evidence/snapshot.py): every reader reads it
     date: dt.date | None
     descriptions: dict[str, str]  # language → text (only the languages known)
     facts: FileFacts
@@ -36,6 +37,7 @@ class EvidenceEntry:
     updated: dt.date | None = None  # re-appeal: changed since the previous appeal (the file's date)
     status: str | None = None  # re-appeal: "new" (not in the previous appeal) or "updated"
     source_lang: str = "zh"
+    snapshot: Snapshot | None = field(default=None, repr=False, compare=False)  # keeps the copy alive
 
     @property
     def name(self) -> str:
@@ -47,15 +49,19 @@ def evidence_entries(case_file: CaseFile) -> list[EvidenceEntry]:
     any person's translation; `with_letter_texts` adds machine translations)."""
     case = case_file.case
     out = []
+    snap = Snapshot()
     for i, ev in enumerate(case.evidence, 1):
         cited = tuple(n for n, f in enumerate(case.facts, 1) if ev.id in f.evidence)
         texts = {case.language: ev.description}
         if (t := case.evidence_translation(ev)):
             texts[case.target] = t
-        path = case_file.evidence_path(ev)
+        try:  # opened once, copied privately: the hash, checks, scan, OCR and bundle read the same bytes
+            path = snap.take(case_file.folder, ev.file)
+        except EvidenceOpenError as e:  # changed since the case was loaded
+            raise DocgenError(Problem(str(case_file.path), f"evidence[{i - 1}].file", e.message)) from None
         out.append(EvidenceEntry(id=ev.id, number=i, file=ev.file, path=path, date=ev.date, descriptions=texts,
                                  facts=inspect_file(path, case.evidence_rules.max_pages), cited_by=cited,
-                                 source_lang=case.language))
+                                 source_lang=case.language, snapshot=snap))
     return out
 
 
@@ -115,8 +121,13 @@ def folder_entries(folder: Path, lang: str, target: str, exclude: Path | None = 
                    and p.name not in SIDECARS
                    and not (exclude and (p.resolve() == exclude or exclude in p.resolve().parents)))
     out = []
+    snap = Snapshot()
     for i, p in enumerate(files, 1):
         rel = p.relative_to(folder).as_posix()
+        try:  # read once, as for a case (symlinked folders on the way are refused)
+            copy = snap.take(folder, rel)
+        except EvidenceOpenError as e:
+            raise DocgenError(Problem(str(p), "", e.message)) from None
         m = meta.get(rel) or meta.get(p.name) or {}
         if m.get("description"):
             texts = {lang: str(m["description"])}
@@ -124,9 +135,9 @@ def folder_entries(folder: Path, lang: str, target: str, exclude: Path | None = 
             texts = {lang: _description_from_name(p), target: _description_from_name(p)}
         if m.get(f"description_{target}"):
             texts[target] = str(m[f"description_{target}"])
-        out.append(EvidenceEntry(id=f"A{i:02d}", number=i, file=rel, path=p, descriptions=texts,
+        out.append(EvidenceEntry(id=f"A{i:02d}", number=i, file=rel, path=copy, descriptions=texts, snapshot=snap,
                                  date=_parse_date(m.get("date"), sidecar or folder, rel) if sidecar else None,
-                                 facts=inspect_file(p), source_lang=lang))
+                                 facts=inspect_file(copy), source_lang=lang))
     return out
 
 

@@ -95,6 +95,8 @@ MESSAGES: dict[str, str] = {
     "severity.warning": M_("warning"),
     "severity.info": M_("info"),
     # docgen/evidence/index.py
+    "evidence.symlink-refused": M_("{file_name} is or passes through a symbolic link; evidence must be a regular file inside the case folder (copy the file in)"),
+    "evidence.cannot-open": M_("cannot open {file_name}: {error}"),
     "evidence.cannot-read-sidecar": M_("cannot read the sidecar: {error}"),
     "evidence.csv-needs-file-column": M_("the CSV needs a 'file' column"),
     "evidence.dates-are-written-yyyy": M_("dates are written YYYY-MM-DD"),

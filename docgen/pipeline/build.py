@@ -102,7 +102,8 @@ def load(s: BuildState) -> None:
     check_formats(s.options.formats)
     s.case_file = load_case(s.source)
     s.outdir = Path(s.options.outdir) if s.options.outdir else s.case_file.folder / "out"
-    s.held.enter_context(claim_outdir(s.outdir, s.case_file.folder))  # one build per OUTDIR; exit 2 if busy
+    # one build per OUTDIR (exit 2 if busy); a review import keeps the whole old folder in pre-review-*/
+    s.held.enter_context(claim_outdir(s.outdir, s.case_file.folder, keep_previous=s.options.review is not None))
     s.previous = previous_evidence(s.case_file)
 
 

@@ -36,7 +36,10 @@ PREVIOUS_PREFIX = "pre-review-"  # earlier outputs kept by a review import, carr
 # ---- which folder may be replaced -------------------------------------------------------
 
 
-def check_outdir(outdir: Path, case_folder: Path) -> None:
+def check_outdir(outdir: Path, case_folder: Path, keep_previous: bool = False) -> None:
+    """Refuses (exit 2) an OUTDIR that may not be replaced. `keep_previous` (a review
+    import): files the manifest does not list are allowed, as the whole previous folder,
+    theirs too, is kept in `pre-review-<time>/` (e.g. the edited review file saved there)."""
     out = outdir.resolve()
     if out == case_folder or out in case_folder.parents:
         raise DocgenError(Problem(str(outdir), "-o", msg("output.output-folder-would-replace")))
@@ -44,7 +47,7 @@ def check_outdir(outdir: Path, case_folder: Path) -> None:
         if not out.is_dir():
             raise DocgenError(Problem(str(outdir), "-o", msg("output.exists-not-folder")))
         if any(out.iterdir()):
-            _check_docgen_folder(outdir, out)
+            _check_docgen_folder(outdir, out, keep_previous)
 
 
 def read_docgen_manifest(folder: Path) -> dict | None:
@@ -108,11 +111,11 @@ def _parents(rel: str) -> list[str]:
     return ["/".join(parts[:i]) for i in range(1, len(parts) + 1)]
 
 
-def _check_docgen_folder(outdir: Path, out: Path) -> None:
+def _check_docgen_folder(outdir: Path, out: Path, keep_previous: bool = False) -> None:
     manifest = read_docgen_manifest(out)
     if manifest is None:
         raise DocgenError(Problem(str(outdir), "-o", msg("output.folder-exists-not-empty")))
-    foreign = foreign_entries(out, manifest)
+    foreign = [] if keep_previous else foreign_entries(out, manifest)
     if foreign:
         shown = ", ".join(foreign[:5]) + (" …" if len(foreign) > 5 else "")
         raise DocgenError(Problem(str(outdir), "-o", msg("output.folder-holds-foreign-files", files=shown,
@@ -175,14 +178,14 @@ def outdir_lock(outdir: Path) -> Iterator[None]:
 
 
 @contextmanager
-def claim_outdir(outdir: Path, case_folder: Path) -> Iterator[None]:
+def claim_outdir(outdir: Path, case_folder: Path, keep_previous: bool = False) -> Iterator[None]:
     """For a whole build: the lock, the folder put back / cleaned after a killed run, and
     the check that OUTDIR may be replaced — all under the lock, so nothing changes between
     the check and the rename."""
     outdir.resolve().parent.mkdir(parents=True, exist_ok=True)
     with outdir_lock(outdir):
         recover(outdir.resolve())
-        check_outdir(outdir, case_folder)
+        check_outdir(outdir, case_folder, keep_previous)
         yield
 
 
