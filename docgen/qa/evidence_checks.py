@@ -23,7 +23,7 @@ def _name(e) -> str:
     """The file name for a message: personal data in it shown as ••• (never echoed, #13)."""
     from docgen.evidence.pii import mask
 
-    return mask(e.name)
+    return shown(mask(e.name))  # a bidi control in it written out, never applied
 
 
 def evidence_type(ctx: QAContext) -> Iterator[tuple]:
@@ -178,10 +178,17 @@ def _case_fields(case) -> Iterator[tuple[str, str]]:
     """Every free-text field of the case, by its path (IDs, codes and file paths aside)."""
     from docgen.case.yaml_source import field_path
 
+    for loc, value in _case_values(case):
+        yield field_path(loc), value
+
+
+def _case_values(case, free_text_only: bool = True) -> Iterator[tuple[tuple, str]]:
+    """Every text field of the case with its location (only free text by default)."""
+
     def walk(value, loc: tuple):
         if isinstance(value, str):
-            if not loc or loc[-1] not in _NOT_FREE_TEXT:
-                yield field_path(loc), value
+            if not free_text_only or not loc or loc[-1] not in _NOT_FREE_TEXT:
+                yield loc, value
         elif isinstance(value, dict):
             for k, v in value.items():
                 yield from walk(v, loc + (k,))
@@ -190,6 +197,83 @@ def _case_fields(case) -> Iterator[tuple[str, str]]:
                 yield from walk(v, loc + (n,))
 
     yield from walk(case.model_dump(mode="python", exclude_none=True), ())
+
+
+# ---- text that looks like something else (#13) ---------------------------------------------
+# Bidi controls reorder what follows them (a name shows as «A01_invoicefdp.jpg» for
+# «A01_invoice\u202egpj.pdf»); zero-width characters make two equal-looking IDs differ.
+# Any of them in a case field, a file name or the letter is an error, named by code point.
+HIDDEN_CHARS = frozenset(
+    "\u202a\u202b\u202c\u202d\u202e"  # bidi embeddings and overrides
+    "\u2066\u2067\u2068\u2069"  # bidi isolates
+    "\u200e\u200f\u061c"  # left-to-right, right-to-left and Arabic letter marks
+    "\u200b\u200c\u200d\u2060\ufeff"  # zero-width space, non-joiner, joiner, word joiner, no-break space (BOM)
+)
+
+
+def hidden_chars(text: str) -> list[str]:
+    return sorted({ch for ch in text if ch in HIDDEN_CHARS})
+
+
+def _code_points(chars: list[str]) -> str:
+    import unicodedata
+
+    return ", ".join(f"U+{ord(c):04X} ({unicodedata.name(c, '')})" for c in chars)
+
+
+def shown(text: str) -> str:
+    """`text` with each hidden character written out as <U+XXXX>, so a message shows it
+    rather than applies it."""
+    return "".join(f"<U+{ord(c):04X}>" if c in HIDDEN_CHARS else c for c in text)
+
+
+def _case_lines(case_file):
+    """loc → line in the case file (None when it cannot be read again)."""
+    from docgen.case.yaml_source import parse_yaml
+    from docgen.errors import DocgenError
+
+    try:
+        doc = parse_yaml(case_file.path.read_bytes(), str(case_file.path))
+    except (OSError, DocgenError):
+        return lambda loc: None
+    return doc.line
+
+
+def hidden_characters(ctx: QAContext) -> Iterator[tuple]:
+    from docgen.case.yaml_source import field_path
+
+    reported: set[str] = set()
+    if ctx.case_file is not None:
+        line_of = None
+        for loc, value in _case_values(ctx.case_file.case, free_text_only=False):
+            chars = hidden_chars(value)
+            if not chars:
+                continue
+            if line_of is None:
+                line_of = _case_lines(ctx.case_file)
+            reported.add(value)
+            if loc[-1] == "file":
+                reported.add(Path(value).name)  # the letter lists attachments by name
+            line = line_of(loc)
+            if line is None:
+                yield field_path(loc), msg("qa.hidden-chars-field", chars=_code_points(chars))
+            else:
+                yield field_path(loc), msg("qa.hidden-chars-field-line", line=line, chars=_code_points(chars))
+    for e in ctx.entries:
+        in_name = hidden_chars(e.file)
+        if in_name and e.file not in reported:  # a case's evidence[].file is reported above, with its line
+            yield _where(e), msg("qa.hidden-chars-file-name", number=e.number, chars=_code_points(in_name))
+        for text in dict.fromkeys(e.descriptions.values()):  # a folder's index.yaml / index.csv
+            chars = hidden_chars(text)
+            if chars and not set(chars) <= set(in_name) and not any(r in text for r in reported):
+                reported.add(text)
+                yield _where(e), msg("qa.hidden-chars-description", number=e.number, chars=_code_points(chars))
+    if ctx.letter is not None:  # a translation or a reviewer's edit
+        for seg in ctx.letter.segments.values():
+            chars = sorted({c for t in dict.fromkeys(seg.texts.values()) if not any(r in t for r in reported)
+                            for c in hidden_chars(t)})
+            if chars:
+                yield seg.id, msg("qa.hidden-chars-letter", chars=_code_points(chars))
 
 
 def personal_data_masked(ctx: QAContext) -> Iterator[tuple]:

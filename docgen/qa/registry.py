@@ -64,6 +64,9 @@ CHECKS: list[Check] = [
     Check("evidence-name", "info", ev.evidence_name, "a file name that does not follow the naming pattern"),
     Check("evidence-recompressed", "info", ev.evidence_recompressed,
           "an image over the size limit, recompressed in the bundle"),
+    Check("hidden-characters", "error", ev.hidden_characters,
+          "bidi controls or zero-width characters in a case field, an evidence file name or the letter "
+          "(a name that displays as another)"),
     Check("personal-data", "error", ev.personal_data,
           "buyers' phone numbers, e-mails or passport-like numbers in the case text, or evidence that "
           "could not be scanned for them"),
