@@ -231,12 +231,9 @@ def _cmd_new(args: argparse.Namespace) -> int:
 
 def _write_new_file(path: Path, text: str) -> None:
     """A file the user named: never overwritten; written whole or not at all."""
-    if path.exists():
-        raise DocgenError(Problem(str(path), "-o", msg("cli.file-exists-choose-another")))
-    path.parent.mkdir(parents=True, exist_ok=True)
-    tmp = path.with_name(path.name + ".part")
-    tmp.write_text(text, encoding="utf-8")
-    tmp.replace(path)
+    from docgen.store.userfile import write_user_file
+
+    write_user_file(path, text)
 
 
 def _cmd_explain(args: argparse.Namespace) -> int:
@@ -245,6 +242,10 @@ def _cmd_explain(args: argparse.Namespace) -> int:
     from docgen.notice import classify_notice, load_notice_rules, read_notice
     from docgen.notice.report import render_report, report_json
 
+    if args.output is not None:
+        from docgen.store.userfile import refuse_existing
+
+        refuse_existing(args.output)  # before the reading is printed: a named file is never overwritten
     text = read_notice(args.notice, sys.stdin.read() if args.notice == "-" else None)
     rules = load_notice_rules()
     reading = classify_notice(text, rules, args.case_type)
@@ -282,7 +283,7 @@ def _cmd_explain(args: argparse.Namespace) -> int:
 
 
 def _cmd_glossary(args: argparse.Namespace) -> int:
-    from docgen.glossary import check_glossary, export_csv, load_glossary, write_tbx
+    from docgen.glossary import check_glossary, export_csv, load_glossary
     from docgen.glossary.tbx import default_path
 
     glossary = load_glossary()
@@ -296,24 +297,26 @@ def _cmd_glossary(args: argparse.Namespace) -> int:
             print(f"{t.id}  ru: {t.ru}  |  en: {t.en}  |  zh: {t.zh}  ({extra})")
             if t.note:
                 print(f"       note: {t.note}")
-        if not hits:
-            say("cli.no-glossary-entry", err=True, term=args.term)
-            return 1
+        if not hits:  # not found is an answer, not an error (exit 0)
+            say("cli.no-glossary-entry", term=args.term)
         return 0
     if args.glossary_command == "export":
+        from docgen.glossary.tbx import tbx_bytes
+        from docgen.store.userfile import refuse_existing, write_user_file
+
+        if args.output is not None:
+            refuse_existing(args.output)  # before any work: a named file is never overwritten
         if args.format == "tbx":
             if args.output is None:
                 sys.stdout.write(default_path().read_text(encoding="utf-8"))
             else:
-                write_tbx(glossary.terms, args.output)
+                write_user_file(args.output, tbx_bytes(glossary.terms))
             return 0
         text = export_csv(glossary.terms, "\t" if args.format == "tsv" else ",")
         if args.output is None:
             sys.stdout.write(text)
         else:
-            tmp = args.output.with_name(args.output.name + ".part")
-            tmp.write_text(text, encoding="utf-8")
-            tmp.replace(args.output)
+            write_user_file(args.output, text)
         return 0
     problems = check_glossary(glossary.terms)
     for p in problems:
@@ -339,13 +342,12 @@ def _cmd_models(args: argparse.Namespace) -> int:
 
 
 def _cmd_translate(args: argparse.Namespace) -> int:
-    from docgen.translate import default_translator
+    from docgen.translate import UNTRANSLATED_MARK, default_translator
 
     if args.source == args.target:
         raise DocgenError(Problem(args.file, "--to", msg("cli.source-target-language-are")))
-    translator = default_translator(args.source, args.target, beam_size=args.beam)
-    if translator is None:
-        raise DocgenError(Problem(args.file, "", msg("cli.no-translation-package-direct", source=args.source, target=args.target)))
+    # no package: translation-memory and glossary hits are still served, the rest is marked
+    translator = default_translator(args.source, args.target, beam_size=args.beam, without_model=True)
     if args.file == "-":
         text = sys.stdin.read()
     else:
@@ -356,14 +358,21 @@ def _cmd_translate(args: argparse.Namespace) -> int:
     lines = text.splitlines()
     todo = [ln for ln in lines if ln.strip()]
     results = iter(translator.translate_segments(todo, args.source, args.target))
+    untranslated = 0
     for ln in lines:
         if not ln.strip():
             print()
             continue
         r = next(results)
+        if r.origin == "untranslated":
+            untranslated += 1
+            print(f"{UNTRANSLATED_MARK} {ln}")
+            continue
         print(r.text)
         for problem in r.problems:
             say("cli.warning-line", err=True, problem=problem)
+    if untranslated:
+        say("cli.lines-left-untranslated", err=True, count=untranslated, source=args.source, target=args.target)
     return 0
 
 
@@ -470,6 +479,8 @@ def _cmd_review(args: argparse.Namespace) -> int:
         say("cli.review-merged", reviewer=record.reviewer, changed=len(record.changed), sha=record.letter_sha256)
         if record.deviations:
             say("cli.review-deviations", count=len(record.deviations))
+        if record.left_empty:
+            say("cli.review-left-empty", count=len(record.left_empty), ids=", ".join(record.left_empty))
         _report(result)
         return 0
     if args.review_command == "serve":
@@ -491,7 +502,7 @@ def _cmd_review(args: argparse.Namespace) -> int:
     from docgen.review.tm import export_tmx, import_tmx
 
     if args.review_command == "tm-export":
-        n = export_tmx(args.output)
+        n = export_tmx(args.output)  # never overwrites (exit 2)
         say("cli.tm-exported", count=n, path=args.output)
         return 0
     if not args.file.is_file():
@@ -511,6 +522,15 @@ def _cmd_lt(args: argparse.Namespace) -> int:
 
 COMMANDS = {"batch": _cmd_batch, "reply": _cmd_reply, "check-submit": _cmd_check_submit, "explain": _cmd_explain, "check": _cmd_check, "lt": _cmd_lt, "review": _cmd_review, "build": _cmd_build, "index": _cmd_index, "new": _cmd_new, "glossary": _cmd_glossary,
             "models": _cmd_models, "translate": _cmd_translate}
+
+
+def by_line(problems: list[Problem]) -> list[Problem]:
+    """Problems as a reader goes through the files: file by file (in the order first
+    named), a whole-file problem first, then by line (README: exit 2 lists them in order)."""
+    order: dict[str, int] = {}
+    for p in problems:
+        order.setdefault(p.file, len(order))
+    return sorted(problems, key=lambda p: (order[p.file], p.line is not None, p.line or 0))
 
 
 def _ui_flag(argv: list[str]) -> str | None:
@@ -557,7 +577,7 @@ def main(argv: list[str] | None = None) -> int:
     try:
         return COMMANDS[args.command](args)
     except DocgenError as e:
-        for problem in e.problems:
+        for problem in by_line(e.problems):
             say("cli.error-line", err=True, problem=problem.render())
         return e.exit_code
     except KeyboardInterrupt:

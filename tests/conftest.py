@@ -57,6 +57,27 @@ def _private_models_and_cache(tmp_path_factory):  # noqa: PT004
             os.environ[k] = v
 
 
+@pytest.fixture(autouse=True)
+def _empty_translation_memory():  # noqa: PT004
+    """Builds use the translation memory with or without a model (issue #13): what one
+    test's review put there must not translate another test's sentences."""
+    import sqlite3
+
+    from docgen.settings import Settings
+
+    path = Settings.from_env().segment_cache_file
+    if path.is_file():
+        db = sqlite3.connect(str(path), timeout=30)
+        try:
+            db.execute("delete from tm")
+            db.commit()
+        except sqlite3.OperationalError:  # no tm table yet
+            pass
+        finally:
+            db.close()
+    yield
+
+
 @pytest.fixture(scope="session")
 def languagetool(_private_models_and_cache):
     """The real LanguageTool server, started once for the session and stopped after.

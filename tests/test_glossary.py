@@ -54,7 +54,8 @@ def test_find_longest_match_and_inflected_lookup():
 def test_cli_lookup_export_check(tmp_path, capsys):
     assert main(["glossary", "lookup", "资金冻结"]) == 0
     assert "удержание средств" in capsys.readouterr().out
-    assert main(["glossary", "lookup", "zzzz"]) == 1
+    assert main(["glossary", "lookup", "zzzz"]) == 0  # not found is an answer, not exit 1 (issue #13)
+    assert "no entry" in capsys.readouterr().out
     capsys.readouterr()
     assert main(["glossary", "export", "--format", "csv"]) == 0
     rows = list(csv.DictReader(io.StringIO(capsys.readouterr().out)))

@@ -148,6 +148,7 @@ _FRIENDLY = {
     "extra_forbidden": "case.unknown-field",
     "string_type": "case.must-be-text",
     "string_too_short": "case.blank",
+    "blank": "case.blank",  # only spaces
 }
 
 

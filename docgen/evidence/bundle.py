@@ -17,7 +17,7 @@ from functools import lru_cache
 from pathlib import Path
 
 from docgen.evidence.index import EvidenceEntry
-from docgen.i18n import msg
+from docgen.i18n import msg, size_text
 
 A4 = (595.2756, 841.8898)
 MM = 72 / 25.4
@@ -355,7 +355,7 @@ def write_bundle(out: Path, cover_pdf: Path | bytes, entries: list[EvidenceEntry
             budget = int(budget * 0.8)
         for s, g, f in zip(sizes, groups, files):
             if s > max_bytes:
-                problems.append(msg("evidence.bundle-page-alone-mb", name=f.name, first=g[0].first + 1, size=s / 1048576, max_bytes=max_bytes / 1048576))
+                problems.append(msg("evidence.bundle-page-alone-mb", name=f.name, first=g[0].first + 1, size=size_text(s), max_bytes=size_text(max_bytes)))
         return BundleResult(files, total, problems)
     finally:
         shutil.rmtree(parts_dir, ignore_errors=True)

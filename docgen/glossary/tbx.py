@@ -34,6 +34,12 @@ def _term_note(unit, tig, kind: str, value: str) -> None:
 
 
 def write_tbx(terms: list[Term], path: Path) -> None:
+    tmp = path.with_name(path.name + ".part")
+    tmp.write_bytes(tbx_bytes(terms))
+    os.replace(tmp, path)
+
+
+def tbx_bytes(terms: list[Term]) -> bytes:
     store = tbxfile(sourcelanguage="ru")
     for t in terms:
         unit = store.addsourceunit(t.ru)
@@ -61,9 +67,7 @@ def write_tbx(terms: list[Term], path: Path) -> None:
             unit.xmlelement.insert(0, a)
         if t.note:
             unit.addnote(t.note)
-    tmp = path.with_name(path.name + ".part")
-    tmp.write_bytes(bytes(store))
-    os.replace(tmp, path)
+    return bytes(store)
 
 
 def read_tbx(path: Path) -> list[Term]:

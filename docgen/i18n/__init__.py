@@ -110,6 +110,18 @@ def ngettext(singular: str, plural: str, n: int, lang: str | None = None) -> str
 _ = gettext
 
 
+def size_text(n_bytes: float) -> str:
+    """A size for people: «1.0 MB», «340 KB», «4.2 KB», «512 B» (never 0.000999451 MB)."""
+    n = float(n_bytes)
+    if n >= 1024 * 1024:
+        return f"{n / 1048576:.1f} MB"
+    if n >= 10 * 1024:
+        return f"{n / 1024:.0f} KB"
+    if n >= 1024:
+        return f"{n / 1024:.1f} KB"
+    return f"{n:.0f} B"
+
+
 # ---- messages as codes ------------------------------------------------------------------
 # Every message docgen shows (a Problem, a check's Finding, a CLI line) is a code plus
 # named parameters, turned into words only at the edge. `catalog.MESSAGES` maps each code

@@ -144,7 +144,9 @@ def translate(s: BuildState) -> None:
     case = s.case_file.case
     translator = s.options.translator
     if translator == "auto":
-        translator = s.session.translator(case.language, case.target) if case.language != case.target else None
+        # no model installed: the translation memory and the glossary still serve (the rest stays untranslated)
+        translator = (s.session.translator(case.language, case.target, without_model=True)
+                      if case.language != case.target else None)
     translate_letter(s.letter, translator)
 
 
@@ -180,7 +182,9 @@ def gate(s: BuildState) -> None:
     if options.final and (unreviewed or errors):
         if not options.force_reason:
             shown = str(s.case_file.path)
-            problems = [Problem(shown, g.id, msg("build.not-reviewed", origin=ORIGIN_WORDS[g.origin]))
+            problems = [Problem(shown, g.id, msg("build.not-translated", lang=letter.target_lang)
+                                if g.origin == "untranslated" else
+                                msg("build.not-reviewed", origin=ORIGIN_WORDS[g.origin]))
                         for g in unreviewed]
             problems += [Problem(shown, f.where, msg("build.error-finding", check=f.check, message=f.message))
                          for f in errors]
@@ -262,7 +266,8 @@ def submit_payloads(s: BuildState, rules: EvidenceRules) -> dict:
     lang = channel.lang(case.target)
     translator = None
     if lang != case.target and case.language != lang:
-        translator = s.session.translator(case.language, lang) if s.options.translator == "auto" else \
+        translator = s.session.translator(case.language, lang, without_model=True) \
+            if s.options.translator == "auto" else \
             s.options.translator
     letter = letter_for_language(case, s.letter, lang, translator)
     missing = [g.id for g in letter.seller_segments() if not g.text(lang)] if letter is not s.letter else []

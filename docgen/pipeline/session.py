@@ -27,7 +27,7 @@ if TYPE_CHECKING:
 class Session:
     def __init__(self, settings: Settings | None = None):
         self.settings = settings or Settings.from_env()
-        self._translators: dict[tuple[str, str, int], "SegmentTranslator | None"] = {}
+        self._translators: dict[tuple[str, str, int, bool], "SegmentTranslator | None"] = {}
         self._checkers: dict[tuple[str, str], "GrammarChecker"] = {}
 
     @classmethod
@@ -57,15 +57,17 @@ class Session:
 
         return SegmentCache(self.settings.segment_cache_file)
 
-    def translator(self, source: str, target: str, beam_size: int = 4) -> "SegmentTranslator | None":
-        """The installed packages for this pair (direct or through English), loaded once."""
-        key = (source, target, beam_size)
+    def translator(self, source: str, target: str, beam_size: int = 4,
+                   without_model: bool = False) -> "SegmentTranslator | None":
+        """The installed packages for this pair (direct or through English), loaded once.
+        `without_model`: with no package, the translation memory and glossary alone (not None)."""
+        key = (source, target, beam_size, without_model)
         if key not in self._translators:
             from docgen.translate import default_translator
 
             with self.active():
                 tr = default_translator(source, target, beam_size=beam_size, cache=self.segment_cache,
-                                        glossary=self.glossary)
+                                        glossary=self.glossary, without_model=without_model)
             self._translators[key] = tr
         return self._translators[key]
 

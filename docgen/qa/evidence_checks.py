@@ -50,7 +50,7 @@ def evidence_size(ctx: QAContext) -> Iterator[tuple]:
     limit = ctx.rules.max_bytes
     for e in ctx.entries:
         if e.facts.size > limit and e.facts.kind not in IMAGE_KINDS:
-            yield _where(e), (msg("qa.mb-over-mb-limit", name=_name(e), size=e.facts.size / 1048576, limit=limit / 1048576))
+            yield _where(e), (msg("qa.mb-over-mb-limit", name=_name(e), size=size_text(e.facts.size), limit=size_text(limit)))
 
 
 IMAGE_KINDS = ("jpeg", "png")  # over the limit, these are recompressed in the bundle
@@ -60,7 +60,7 @@ def evidence_recompressed(ctx: QAContext) -> Iterator[tuple]:
     limit = ctx.rules.max_bytes
     for e in ctx.entries:
         if e.facts.size > limit and e.facts.kind in IMAGE_KINDS and not e.facts.problem:
-            yield _where(e), (msg("qa.image-over-limit-recompressed", name=_name(e), size=e.facts.size / 1048576, limit=limit / 1048576))
+            yield _where(e), (msg("qa.image-over-limit-recompressed", name=_name(e), size=size_text(e.facts.size), limit=size_text(limit)))
 
 
 def evidence_image_size(ctx: QAContext) -> Iterator[tuple]:
@@ -127,7 +127,7 @@ def evidence_name(ctx: QAContext) -> Iterator[tuple]:
 # ---- personal data -------------------------------------------------------------------
 # Values found are never put in a message: only the kind and where.
 from docgen.evidence.pii import kind_label, pii_kinds  # noqa: E402,F401
-from docgen.i18n import msg
+from docgen.i18n import msg, size_text
 
 
 def _own_addresses(ctx: QAContext) -> frozenset[str]:

@@ -15,6 +15,7 @@ import re
 import signal
 import socket
 import subprocess
+import sys
 import time
 import urllib.error
 import urllib.parse
@@ -309,6 +310,10 @@ def _start(timeout: float) -> ServerStatus:
     log.parent.mkdir(parents=True, exist_ok=True)
     cmd = ["java", f"-Xmx{current().lt_heap}", "-cp", str(jars_dir() / "*"), "org.languagetool.server.HTTPServer",
            "--port", str(port)]
+    # the first start takes a minute or more: say what the command waits for (stderr, not the output)
+    from docgen.i18n import msg, render
+
+    print(f"docgen: {render(msg('lt.starting', timeout=round(timeout)))}", file=sys.stderr, flush=True)
     try:
         with open(log, "wb") as out:
             proc = subprocess.Popen(cmd, stdout=out, stderr=subprocess.STDOUT, stdin=subprocess.DEVNULL,

@@ -67,7 +67,7 @@ def review_record(state: dict, reviewed: ReviewFile, reviewer: str, native_langu
         problems.append(Problem(shown, uid, msg("review.segment-missing-from-file")))
     for uid in sorted(set(reasons) - set(segs)):
         problems.append(Problem(shown, uid, msg("review.reason-for-unknown-id")))
-    changed, deviations = [], []
+    changed, deviations, left_empty = [], [], []
     for uid, after in reviewed.targets.items():
         seg = segs.get(uid)
         if seg is None:
@@ -93,6 +93,9 @@ def review_record(state: dict, reviewed: ReviewFile, reviewer: str, native_langu
                 problems.append(Problem(shown, uid, p.replace("of the source", "of the template sentence")))
             deviations.append({"id": uid, "before": template_text, "after": after, "reason": reason})
             continue
+        if not after:  # the translator left it: not reviewed, keeps its state (untranslated stays an error)
+            left_empty.append(uid)
+            continue
         for p in edit_problems(seg["source"], after, state["target_lang"], state["source_lang"]):
             problems.append(Problem(shown, uid, p))
         if after != before:
@@ -103,10 +106,11 @@ def review_record(state: dict, reviewed: ReviewFile, reviewer: str, native_langu
         reviewer=reviewer.strip(), native_language=native_language.strip(),
         time=dt.datetime.now(dt.timezone.utc).replace(microsecond=0).isoformat(),
         letter_sha256="", reviewed_file=Path(reviewed.path).name, changed=changed, deviations=deviations,
-        checklist=[c for c in CHECKLIST if c in checklist], contact=contact.strip(),
+        checklist=[c for c in CHECKLIST if c in checklist], contact=contact.strip(), left_empty=left_empty,
         segments={uid: {"source": segs[uid]["source"], "target": reviewed.targets[uid].strip(),
                         "origin": segs[uid]["origin"]}
-                  for uid in reviewed.targets if segs[uid]["origin"] not in ("template", "data")})
+                  for uid in reviewed.targets
+                  if segs[uid]["origin"] not in ("template", "data") and uid not in left_empty})
 
 
 def parse(file: Path, reviewer: str = "") -> ReviewFile:

@@ -76,6 +76,7 @@ class ReviewRecord:
     deviations: list[dict[str, str]] = field(default_factory=list)  # {"id", "before", "after", "reason"}
     checklist: list[str] = field(default_factory=list)  # confirmed items of CHECKLIST
     contact: str = ""
+    left_empty: list[str] = field(default_factory=list)  # units the translator left blank: not reviewed
 
     def as_dict(self) -> dict:
         return asdict(self)

@@ -12,15 +12,22 @@ from docgen.i18n import msg
 
 
 def export_tmx(path: Path, cache: SegmentCache | None = None) -> int:
+    """Writes the memory to `path`, a file the user names: never overwritten (exit 2)."""
+    from docgen.store.userfile import write_user_file
+
+    data, n = tmx_bytes(cache)
+    write_user_file(path, data)
+    return n
+
+
+def tmx_bytes(cache: SegmentCache | None = None) -> tuple[bytes, int]:
+    """The memory as TMX, and how many sentences it holds."""
     cache = cache or SegmentCache()
     rows = cache.tm_all()
     store = tmxfile()
     for source, src, tgt, target, reviewer in rows:
         store.addtranslation(source, src, target, tgt, comment=f"reviewed by {reviewer}" if reviewer else None)
-    tmp = path.with_name(path.name + ".part")
-    tmp.write_bytes(bytes(store))
-    tmp.replace(path)
-    return len(rows)
+    return bytes(store), len(rows)
 
 
 def import_tmx(path: Path, cache: SegmentCache | None = None) -> int:

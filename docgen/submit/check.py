@@ -15,7 +15,7 @@ from pathlib import Path
 
 from docgen.evidence.pii import pii_kinds
 from docgen.evidence.redact import active_content, ocr_lines
-from docgen.i18n import Msg, msg, render
+from docgen.i18n import Msg, msg, render, size_text
 
 SUBMIT = "submit"
 _CJK = re.compile(r"[\u3000-\u303f\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff\uff00-\uffef]")
@@ -140,8 +140,8 @@ def check_submit(outdir: Path, target: str | None = None, own: frozenset[str] = 
             continue
         rel = path.relative_to(outdir).as_posix()
         if path.suffix.lower() != ".eml" and path.stat().st_size > max_bytes:
-            problems.append(SubmitProblem(rel, "size", msg("submit.size", size=path.stat().st_size / 1048576,
-                                                                limit=max_bytes / 1048576)))
+            problems.append(SubmitProblem(rel, "size", msg("submit.size", size=size_text(path.stat().st_size),
+                                                                limit=size_text(max_bytes))))
         if path.suffix.lower() == ".pdf" and active_content(path):
             problems.append(SubmitProblem(rel, "active-content", msg("submit.active-content", kinds=active_content(path))))
         if path.suffix.lower() == ".eml":

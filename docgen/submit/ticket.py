@@ -13,6 +13,7 @@ from email.utils import format_datetime, make_msgid
 from pathlib import Path
 
 from docgen.case.model import Case
+from docgen.i18n import size_text
 from docgen.submit.channels import Channel, Channels
 
 _ID_LABELS = (("order", "Order / posting"), ("sku", "SKU"), ("offer_id", "Offer ID (article)"),
@@ -69,7 +70,7 @@ def ticket_text(case: Case, channels: Channels, sub: Submission, attachments: li
                 "(open it in the mail program, check it, send it)"]
     out += ["", "Subject:", sub.subject, "", "Description (paste as it is):", sub.body.rstrip(), "",
             'IDs (one per line; never "all products"):', *id_lines(case), "",
-            f"Attachments to upload (each at most {limit_mb:g} MB, in this order):", *attachments]
+            f"Attachments to upload (each at most {size_text(limit_mb * 1048576)}, in this order):", *attachments]
     return "\n".join(out) + "\n"
 
 

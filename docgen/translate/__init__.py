@@ -5,7 +5,7 @@ Otherwise, in this order: a reviewed translation from the translation memory (`t
 the glossary when the whole segment is one term (`glossary`), machine translation with
 protected spans (`mt`, with the model's name). With no model the segment stays
 `untranslated`: visible in the letter behind a mark, and an error finding — never
-dropped."""
+dropped (translation memory and glossary hits are served with or without a model)."""
 from __future__ import annotations
 
 from dataclasses import dataclass, field
@@ -15,6 +15,9 @@ from docgen.glossary import Glossary, load_glossary
 from docgen.model import Letter
 from docgen.translate.cache import SegmentCache
 from docgen.translate.protect import protect, restore
+
+
+UNTRANSLATED_MARK = "[untranslated]"  # `docgen translate` prints a line it could not translate behind it
 
 
 class Translator(Protocol):
@@ -28,7 +31,7 @@ class Translator(Protocol):
 @dataclass
 class SegmentResult:
     text: str
-    origin: str  # tm (translation memory) | glossary | mt
+    origin: str  # tm (translation memory) | glossary | mt | untranslated (no model installed)
     model: str | None = None
     problems: list[str] = field(default_factory=list)  # lost / repeated placeholders
 
@@ -37,14 +40,14 @@ class SegmentResult:
 class SegmentTranslator:
     """Glossary, protected spans, translation memory and cache around a raw translator."""
 
-    mt: Translator
+    mt: Translator | None  # None: no package installed — translation memory and glossary only
     glossary: Glossary = field(default_factory=load_glossary)
     cache: SegmentCache | None = None
     calls: int = 0  # segments actually sent to MT (cache misses), for the CLI and tests
 
     @property
     def name(self) -> str:
-        return self.mt.name
+        return self.mt.name if self.mt is not None else "none"
 
     def translate_segments(self, texts: list[str], source: str, target: str) -> list[SegmentResult]:
         results: list[SegmentResult | None] = [None] * len(texts)
@@ -56,6 +59,9 @@ class SegmentTranslator:
             term = self.glossary.exact(text, source)
             if term is not None:
                 results[i] = SegmentResult(term.text(target), "glossary", f"glossary {self.glossary.version}")
+                continue
+            if self.mt is None:  # stays untranslated: marked in the letter, an error finding
+                results[i] = SegmentResult("", "untranslated")
                 continue
             if self.cache is not None:
                 hit = self.cache.get(self._key(text, source, target))
@@ -84,16 +90,21 @@ class SegmentTranslator:
 
 
 def default_translator(source: str, target: str, *, beam_size: int = 4, use_cache: bool = True,
-                       cache: SegmentCache | None = None, glossary: Glossary | None = None) -> SegmentTranslator | None:
-    """The installed packages for this pair (direct, or through English), or None."""
+                       cache: SegmentCache | None = None, glossary: Glossary | None = None,
+                       without_model: bool = False) -> SegmentTranslator | None:
+    """The installed packages for this pair (direct, or through English), or None.
+    `without_model`: with no package, a translator that serves only the translation
+    memory and whole-segment glossary terms (the rest stays untranslated) instead of None."""
     from docgen.translate.engine import ChainTranslator, PackageTranslator
     from docgen.translate.packages import find_route
 
     route = find_route(source, target)
-    if not route:
+    if not route and not without_model:
         return None
-    steps = [PackageTranslator(p, beam_size=beam_size) for p in route]
-    mt = steps[0] if len(steps) == 1 else ChainTranslator(steps)
+    mt = None
+    if route:
+        steps = [PackageTranslator(p, beam_size=beam_size) for p in route]
+        mt = steps[0] if len(steps) == 1 else ChainTranslator(steps)
     if use_cache and cache is None:
         cache = SegmentCache()
     return SegmentTranslator(mt=mt, glossary=glossary or load_glossary(), cache=cache if use_cache else None)
@@ -106,6 +117,8 @@ def translate_letter(letter: Letter, translator: SegmentTranslator | None) -> in
         return 0
     results = translator.translate_segments([s.source for s in todo], letter.source_lang, letter.target_lang)
     for seg, res in zip(todo, results, strict=True):
+        if res.origin == "untranslated":  # no model and no memory or glossary hit: left marked
+            continue
         seg.texts[letter.target_lang] = res.text
         seg.origin = res.origin
         seg.mt_model = res.model
