@@ -61,3 +61,14 @@ def test_known_crashers_are_exit_2(tmp_path):
                  [("value", req, '"\\x01"')], [("value", req, '"\\0"')], [("dup", rnd, None)], [("laughs", None, None)],
                  [("raw", 1605, b"\x00")], [("raw", 1605, b"\xff")], [("value", file, "evidence/" + "a" * 300)]):
         assert run_one(folder, mutate(source, muts), build=False) == 2, muts
+
+
+def test_long_run_finds_stay_exit_2(tmp_path):
+    """What the long run (`scripts/fuzz 10000`) found after the sweep, each once:
+    a `previous_manifest` name over 255 bytes (ENAMETOOLONG, was exit 1)."""
+    folder = sample_folder("listing-takedown-round2", tmp_path)
+    source = (SAMPLES / "listing-takedown-round2" / "case.yaml").read_bytes()
+    lines = source.decode().splitlines()
+    prev = next(i for i, ln in enumerate(lines) if ln.startswith("previous_manifest:"))
+    for muts in ([("longline", prev, 1000)], [("value", prev, "round1/" + "m" * 300 + ".json")]):
+        assert run_one(folder, mutate(source, muts), build=False) == 2, muts

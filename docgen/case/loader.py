@@ -148,7 +148,7 @@ _FRIENDLY = {
     "extra_forbidden": "case.unknown-field",
     "string_type": "case.must-be-text",
     "string_too_short": "case.blank",
-    "blank": "case.blank",  # only spaces
+    "string_pattern_mismatch": "case.blank",  # Text's only pattern: a non-space character
 }
 
 
@@ -238,8 +238,12 @@ def _semantic_problems(case: Case, folder: Path, file: str, lines: YamlDoc) -> l
     if case.previous_manifest is not None:
         prev = Path(case.previous_manifest)
         prev = prev if prev.is_absolute() else folder / prev
-        if not prev.is_file():
-            add(("previous_manifest",), msg("case.file-not-found", file_name=case.previous_manifest))
+        try:
+            if not prev.is_file():
+                add(("previous_manifest",), msg("case.file-not-found", file_name=case.previous_manifest))
+        except OSError as e:  # e.g. ENAMETOOLONG: a name over 255 bytes (found by the long fuzz run)
+            add(("previous_manifest",),
+                msg("case.invalid-value", detail=f"cannot open: {e.strerror or type(e).__name__}"))
     return problems
 
 

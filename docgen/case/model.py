@@ -6,8 +6,7 @@ import datetime as dt
 import re
 from typing import Annotated, Literal
 
-from pydantic import AfterValidator, BaseModel, ConfigDict, Field, Strict, field_validator, model_validator
-from pydantic_core import PydanticCustomError
+from pydantic import BaseModel, ConfigDict, Field, Strict, field_validator, model_validator
 
 from docgen.case.types import CASE_TYPES  # noqa: E402  (re-exported)
 LANGUAGES = ("zh", "en")
@@ -23,18 +22,9 @@ EVIDENCE_KINDS = ("certificate", "declaration", "tracking", "screenshot", "photo
 
 # IDs must be strings in YAML: an unquoted 0123 is read as a number and loses digits.
 Id = Annotated[str, Strict(), Field(min_length=1, max_length=100)]
-
-
-def _not_blank(value: str) -> str:
-    """"   " is as blank as "": refused like it (README: blanks must be filled or the line deleted)."""
-    if not value.strip():
-        raise PydanticCustomError("blank", "is blank")
-    return value
-
-
-Text = Annotated[str, Strict(), Field(min_length=1, max_length=5000), AfterValidator(_not_blank)]
-# "" or spaces are refused: fill it or delete the line
-OptText = Annotated[str, Strict(), Field(min_length=1, max_length=5000), AfterValidator(_not_blank)] | None
+# "" and "   " are blank: refused (fill it or delete the line); the loader words a pattern miss as "is blank"
+Text = Annotated[str, Strict(), Field(min_length=1, max_length=5000, pattern=r"\S")]
+OptText = Annotated[str, Strict(), Field(min_length=1, max_length=5000, pattern=r"\S")] | None
 
 _EMAIL = re.compile(r"^[^@\s]+@[^@\s]+\.[^@\s]+$")
 _EVIDENCE_ID = re.compile(r"^[A-Za-z][A-Za-z0-9_-]{0,31}$")
