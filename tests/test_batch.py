@@ -295,3 +295,13 @@ def test_a_case_edited_by_hand_is_kept_and_an_unchanged_one_untouched(tmp_path):
     assert "edited by hand" in again["hold-58213746-0031-1"].note
     assert "已于10月24日签收。" in edited.read_text(encoding="utf-8")
     assert again["hold-58213746-0032-1"].note is None and same.stat().st_mtime_ns == stamp
+
+
+def test_cli_scheduler_without_dask_is_bad_input(tmp_path, capsys):
+    """--scheduler without --executor dask: exit 2 with the message, not an internal error."""
+    src = tmp_path / "rows.csv"
+    src.write_text("order\n58213746-0017-1\n", encoding="utf-8")
+    assert main(["batch", str(src), "--scheduler", "tcp://127.0.0.1:8786"]) == 2
+    err = capsys.readouterr().err
+    assert f"{src}: --scheduler: only applies to --executor dask" in err and "internal error" not in err
+    assert not (tmp_path / "rows-batch").exists()

@@ -51,8 +51,8 @@ def run(args: argparse.Namespace) -> int:
         print(f"docgen: refused: {p}", file=sys.stderr)
     for r in batch.results:
         if r.status == "failed":
-            for msg in r.problems:
-                print(f"docgen: failed: {r.id}: {msg}", file=sys.stderr)
+            for problem in r.problems:  # not `msg`: that would shadow docgen.i18n.msg in all of run()
+                print(f"docgen: failed: {r.id}: {problem}", file=sys.stderr)
     from collections import Counter
 
     c = Counter(r.status for r in batch.results)
