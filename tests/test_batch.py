@@ -14,6 +14,7 @@ import yaml
 
 from docgen.batch import BatchOptions, plan_batch, run_batch
 from docgen.case.loader import load_case
+from docgen.case.model import CASE_TYPES
 from docgen.cli import main
 from tests.conftest import SAMPLES, pdf_text
 
@@ -232,7 +233,7 @@ def test_seller_api_product_list_takedowns_and_root_causes(tmp_path, languagetoo
     batch = run_batch(src, BatchOptions(defaults=defaults, jobs=1, bundle=False))
     assert batch.exit_code == 0, [str(p) for p in batch.problems] + [r.problems for r in batch.results]
     assert [r.id for r in batch.results] == ["sku-1184520937", "sku-1184520940", "sku-1184520951"]
-    assert batch.skipped and "1184520962" in batch.skipped[0]  # available: no letter
+    assert batch.skipped and "1184520962" in str(batch.skipped[0])  # available: no letter
     case = load_case(batch.outdir / "cases" / "sku-1184520940" / "case.yaml").case
     assert case.reason == "image_rights"
     assert case.facts[0].text_ru == ("Товар SKU 1184520940 скрыт от покупателей; причина, указанная площадкой: "
@@ -305,3 +306,108 @@ def test_cli_scheduler_without_dask_is_bad_input(tmp_path, capsys):
     err = capsys.readouterr().err
     assert f"{src}: --scheduler: only applies to --executor dask" in err and "internal error" not in err
     assert not (tmp_path / "rows-batch").exists()
+
+
+# -- in the UI language (--ui zh / DOCGEN_UI): messages, progress, summary and the report --------------------
+
+
+@pytest.fixture
+def _english_after():
+    from docgen import i18n
+
+    yield
+    i18n.set_language("en")
+
+
+def test_cli_refused_rows_and_report_in_chinese_and_english(tmp_path, capsys, _english_after):
+    """Only bad rows: nothing is built (quick), the refusals and the report speak the UI language."""
+    src = tmp_path / "holds.csv"
+    with open(src, "w", newline="", encoding="utf-8") as f:
+        csv.writer(f).writerows([HEADER + ["类型"], _row("", 25) + ["资金冻结"], _row("58213743-0017-1", 27) + ["退货"]])
+    defaults = _defaults(tmp_path, case_type=None)
+    assert main(["batch", str(src), "--defaults", str(defaults), "-o", str(tmp_path / "zh"), "--ui", "zh"]) == 2
+    out = capsys.readouterr()
+    assert f"docgen: 未处理：{src} 第 2 行「货件号」列: items[0].order: 资金冻结（fund_hold）的行必须填订单号" in out.err
+    assert f"docgen: 未处理：{src} 第 3 行「类型」列: case_type: 未知的案件类型「退货」（可选：{'、'.join(CASE_TYPES)}）" \
+        in out.err
+    assert "docgen: 批量处理：已生成 0 个，无变化 0 个，失败 0 个，未处理 2 行" in out.out
+    shown = (out.err + out.out).replace(str(tmp_path), "")
+    assert "docgen: 报告：" in out.out and not {"row", "column", "refused", "built", "report"} & set(shown.split())
+    wb = openpyxl.load_workbook(tmp_path / "zh" / "batch-report.xlsx")
+    assert wb.sheetnames == ["案件", "未处理的行"]
+    assert next(wb["案件"].iter_rows(values_only=True))[:5] == ("案件", "类型", "订单 / SKU", "处理结果", "审校状态")
+    refused = list(wb["未处理的行"].iter_rows(values_only=True))
+    assert refused[0] == ("文件", "工作表", "行", "列", "字段", "问题", "案件")
+    assert refused[1][:5] == ("holds.csv", None, 2, "货件号", "items[0].order")  # machine values as they are
+    assert refused[1][5].startswith("资金冻结（fund_hold）的行必须填订单号")
+    page = (tmp_path / "zh" / "batch-report.html").read_text(encoding="utf-8")
+    assert '<html lang="zh-CN">' in page and "<h1>docgen 批量处理报告</h1>" in page and "<h2>未处理的行</h2>" in page
+    assert "共 0 个案件" in page and "未处理 2 行" in page
+
+    assert main(["batch", str(src), "--defaults", str(defaults), "-o", str(tmp_path / "en"), "--ui", "en"]) == 2
+    err = capsys.readouterr().err
+    assert f"docgen: refused: {src} row 2 column «货件号»: items[0].order: a fund_hold row needs an order" in err
+    wb = openpyxl.load_workbook(tmp_path / "en" / "batch-report.xlsx")
+    assert wb.sheetnames == ["Cases", "Refused rows"]
+    refused = list(wb["Refused rows"].iter_rows(values_only=True))
+    assert refused[0] == ("file", "sheet", "row", "column", "field", "message", "case")
+    assert refused[2][5] == f"unknown case type «退货» (one of {', '.join(CASE_TYPES)})"
+
+
+def test_report_in_chinese_with_status_words_and_machine_values(csv_batch, tmp_path):
+    """The built batch's report written in zh: status/state words and headers in Chinese,
+    ids, check names and paths as they are; a loader refusal in the loader's Chinese."""
+    import dataclasses
+
+    from docgen.batch.report import write_reports
+    from docgen.i18n import render
+
+    base, batch = csv_batch
+    xlsx, page = write_reports(dataclasses.replace(batch, outdir=tmp_path), "zh")
+    wb = openpyxl.load_workbook(xlsx)
+    assert wb.sheetnames == ["案件", "未处理的行"]
+    cases = list(wb["案件"].iter_rows(values_only=True))
+    assert cases[0] == ("案件", "类型", "订单 / SKU", "处理结果", "审校状态", "错误", "警告", "错误（按检查项）",
+                        "警告（按检查项）", "提交给 Ozon 的文件夹", "备注")
+    assert {r[:5] for r in cases[1:]} == {
+        ("hold-58213741-0017-1", "fund_hold", "58213741-0017-1", "已生成", "草稿"),
+        ("hold-58213742-0017-1", "fund_hold", "58213742-0017-1", "已生成", "草稿")}
+    assert all(r[9].endswith("/out/submit") for r in cases[1:])
+    refused = {r[2]: r[5] for r in list(wb["未处理的行"].iter_rows(values_only=True))[1:]}
+    assert refused[5].endswith("里没有与「A09_missing_*.pdf」匹配的文件")
+    assert refused[3].startswith("资金冻结（fund_hold）的行必须填订单号")
+    bad_date = next(p for p in batch.problems if p.where.row == 6).message
+    assert bad_date.code == "case.invalid-value" and refused[6] == render(bad_date, "zh")  # the loader's message
+    text = page.read_text(encoding="utf-8")
+    assert "<h2>案件</h2>" in text and "共 2 个案件：已生成 2 个" in text and '<tr class="built">' in text
+
+
+
+def test_progress_bar_and_plain_lines_in_chinese(_english_after):
+    """The rich bar (a stream that says it is a terminal) and the plain lines, in zh; a case id
+    is shown as it is, never read as rich markup."""
+    import io
+    import re
+
+    from docgen import i18n
+    from docgen.batch.run import JobResult, Progress
+    from docgen.errors import Problem
+    from docgen.i18n import msg
+
+    class Terminal(io.StringIO):
+        def isatty(self) -> bool:
+            return True
+
+    i18n.set_language("zh")
+    term, piped = Terminal(), io.StringIO()
+    for stream in (term, piped):
+        bar = Progress(2, stream)
+        bar.update(JobResult("hold-[bold]1", "fund_hold", ["1"], "failed", "/x",
+                             problems=[Problem("case.yaml", "seller", msg("case.field-missing"), 3)]))
+        bar.update(JobResult("hold-2", "fund_hold", ["2"], "built", "/x", summary={"error": 0, "warning": 1}))
+        bar.close()
+    shown = re.sub(r"\x1b\[[0-9;?]*[A-Za-z]", "", term.getvalue())
+    assert "失败：1" in shown and "失败 hold-[bold]1: case.yaml:3: seller: 缺少必填字段" in shown
+    lines = piped.getvalue().splitlines()
+    assert lines[0].startswith("docgen: [1/2] 失败 hold-[bold]1：case.yaml:3: seller: 缺少必填字段（已失败 1 个，预计还需")
+    assert lines[1].startswith("docgen: [2/2] 已生成 hold-2：0 个错误，1 个警告（已失败 1 个")

@@ -1,5 +1,5 @@
 """`docgen batch` on the command line (the parser and the command; docgen/cli.py only
-registers them)."""
+registers them). Every line it prints is a catalog code rendered in the UI language."""
 from __future__ import annotations
 
 import argparse
@@ -7,29 +7,38 @@ import sys
 from pathlib import Path
 
 from docgen.errors import DocgenError, Problem
-from docgen.i18n import msg
+from docgen.i18n import gettext as _
+from docgen.i18n import msg, render
+
+
+def say(code: str, err: bool = False, **params) -> None:
+    """One `docgen:` line from the message catalog, in the UI language (as cli.say)."""
+    print(f"docgen: {render(msg(code, **params))}", file=sys.stderr if err else sys.stdout)
 
 
 def add_parser(sub) -> argparse.ArgumentParser:
-    bt = sub.add_parser("batch", help="many cases at once: a folder of cases, a spreadsheet or a Seller API JSON")
-    bt.add_argument("source", type=Path, help="folder of case folders, .csv/.xlsx, or saved Seller API .json")
-    bt.add_argument("-o", "--outdir", type=Path, help="output folder (default: SOURCE-batch/ beside the source)")
-    bt.add_argument("--defaults", type=Path, help="YAML with the fields every row shares (seller, language, facts …)")
-    bt.add_argument("--evidence-dir", type=Path, help="folder of evidence files (default: evidence/ beside SOURCE)")
-    bt.add_argument("--jobs", "-j", type=int, help="worker processes (default: number of cores)")
-    bt.add_argument("--only-changed", action="store_true", help="skip cases whose inputs equal their manifest's")
-    bt.add_argument("--strict", action="store_true", help="exit 3 when error findings remain")
+    bt = sub.add_parser("batch", help=_("many cases at once: a folder of cases, a spreadsheet or a Seller API JSON"))
+    bt.add_argument("source", type=Path, help=_("folder of case folders, .csv/.xlsx, or saved Seller API .json"))
+    bt.add_argument("-o", "--outdir", type=Path, help=_("output folder (default: SOURCE-batch/ beside the source)"))
+    bt.add_argument("--defaults", type=Path,
+                    help=_("YAML with the fields every row shares (seller, language, facts …)"))
+    bt.add_argument("--evidence-dir", type=Path, help=_("folder of evidence files (default: evidence/ beside SOURCE)"))
+    bt.add_argument("--jobs", "-j", type=int, help=_("worker processes (default: number of cores)"))
+    bt.add_argument("--only-changed", action="store_true", help=_("skip cases whose inputs equal their manifest's"))
+    bt.add_argument("--strict", action="store_true", help=_("exit 3 when error findings remain"))
     bt.add_argument("--executor", choices=("local", "dask"), default="local",
-                    help="local worker processes (default) or Dask distributed")
-    bt.add_argument("--scheduler", help="with --executor dask: address of a running scheduler "
-                    "(default: a local cluster of --jobs workers)")
-    bt.add_argument("--no-bundle", action="store_true", help="skip evidence-bundle.pdf")
+                    help=_("local worker processes (default) or Dask distributed"))
+    bt.add_argument("--scheduler", help=_("with --executor dask: address of a running scheduler "
+                                          "(default: a local cluster of --jobs workers)"))
+    bt.add_argument("--no-bundle", action="store_true", help=_("skip evidence-bundle.pdf"))
     return bt
 
 
 def run(args: argparse.Namespace) -> int:
+    from collections import Counter
+
     from docgen.batch import BatchOptions, run_batch
-    from docgen.batch.run import Progress
+    from docgen.batch.run import Progress, shown
 
     if args.scheduler and args.executor != "dask":
         raise DocgenError(Problem(str(args.source), "--scheduler", msg("batch.scheduler-only-with-dask")))
@@ -48,19 +57,17 @@ def run(args: argparse.Namespace) -> int:
         if progress is not None:
             progress.close()
     for p in batch.problems:
-        print(f"docgen: refused: {p}", file=sys.stderr)
+        say("batch.refused", err=True, problem=p.render())
     for r in batch.results:
         if r.status == "failed":
             for problem in r.problems:  # not `msg`: that would shadow docgen.i18n.msg in all of run()
-                print(f"docgen: failed: {r.id}: {problem}", file=sys.stderr)
-    from collections import Counter
-
+                say("batch.failed", err=True, case=r.id, problem=shown(problem))
     c = Counter(r.status for r in batch.results)
-    errs = sum(1 for r in batch.results if r.summary.get("error"))
-    print(f"docgen: batch: {c.get('built', 0)} built, {c.get('unchanged', 0)} unchanged, {c.get('failed', 0)} failed, "
-          f"{len(batch.problems)} row(s) refused; {errs} case(s) with error findings; {batch.seconds:.0f} s")
-    print(f"docgen: report: {batch.report[0]} and {batch.report[1].name}")
+    say("batch.summary", built=c.get("built", 0), unchanged=c.get("unchanged", 0), failed=c.get("failed", 0),
+         refused=len(batch.problems), errors=sum(1 for r in batch.results if r.summary.get("error")),
+         seconds=round(batch.seconds))
+    say("batch.report-written", xlsx=batch.report[0], html=batch.report[1].name)
     code = batch.strict_exit_code() if args.strict else batch.exit_code
     if code == 3:
-        print("docgen: --strict: error findings remain", file=sys.stderr)
+        say("cli.strict-errors-remain", err=True)
     return code

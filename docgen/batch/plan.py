@@ -27,7 +27,7 @@ from docgen.batch.sources import Cell, Record, RowProblem, cell_text, parse_date
 from docgen.case.loader import load_case
 from docgen.case.model import CASE_TYPES
 from docgen.errors import DocgenError, Problem
-from docgen.i18n import msg, render
+from docgen.i18n import Msg, msg
 from docgen.resources import batch_data_dir
 
 DEFAULT_KEYS = ("case_type", "language", "target", "letter_date", "reference", "seller", "notice", "facts",
@@ -49,14 +49,14 @@ class Job:
     outdir: str
     keys: list[str] = field(default_factory=list)  # the orders or SKUs it covers
     reasons: list[str] = field(default_factory=list)  # takedowns: Ozon's words
-    note: str | None = None  # e.g. "case.yaml edited by hand: kept"
+    note: str | None = None  # a Msg, e.g. batch.edited-by-hand
 
 
 @dataclass
 class Plan:
     jobs: list[Job]
     problems: list[RowProblem]
-    skipped: list[str] = field(default_factory=list)  # e.g. products not hidden
+    skipped: list[RowProblem] = field(default_factory=list)  # rows left out, e.g. products not hidden
 
 
 # -- data files --------------------------------------------------------------------------
@@ -144,7 +144,7 @@ def _fmt_date(value: dt.date, lang: str) -> str:
 class _Fill:
     def __init__(self, values: dict, lang: str):
         self.values, self.lang = values, lang
-        self.missing: list[str] = []
+        self.missing: list[Msg] = []
 
     def __call__(self, text: str, lang: str | None = None) -> str:
         lang = lang or self.lang
@@ -152,11 +152,12 @@ class _Fill:
         def one(m: re.Match) -> str:
             name = m.group(1)
             if name not in PLACEHOLDERS:
-                self.missing.append(f"unknown placeholder {{{name}}} (known: {', '.join(PLACEHOLDERS)})")
+                self.missing.append(msg("batch.unknown-placeholder", name="{" + name + "}",
+                                        known=["{" + p + "}" for p in PLACEHOLDERS]))
                 return m.group()
             value = self.values.get(name)
             if value in (None, "", []):
-                self.missing.append(f"{{{name}}} has no value in this row")
+                self.missing.append(msg("batch.placeholder-no-value", name="{" + name + "}"))
                 return m.group()
             if isinstance(value, dt.date):
                 return _fmt_date(value, lang)
@@ -239,19 +240,17 @@ def group_records(records: list[Record], defaults: dict, problems: list[RowProbl
     for rec in records:
         ctype = _record_type(rec, defaults)
         if ctype is None:
-            problems.append(RowProblem(rec.cell("case_type"), "case_type",
-                                       "required field is missing: add a case_type column or give it in --defaults"))
+            problems.append(RowProblem(rec.cell("case_type"), "case_type", msg("batch.case-type-missing")))
             continue
         if ctype not in CASE_TYPES:
             problems.append(RowProblem(rec.cell("case_type"), "case_type",
-                                       f"unknown case type {ctype!r} (one of {', '.join(CASE_TYPES)})"))
+                                       msg("batch.unknown-case-type", value=ctype, allowed=list(CASE_TYPES))))
             continue
         shop = cell_text(rec.get("shop_id"))
         if ctype == "fund_hold":
             orders = _split_ids(rec.get("order"))
             if not orders:
-                problems.append(RowProblem(rec.cell("order"), "items[0].order",
-                                           "a fund_hold row needs an order (posting number): one held order per letter"))
+                problems.append(RowProblem(rec.cell("order"), "items[0].order", msg("batch.fund-hold-needs-order")))
                 continue
             for order in orders:  # one case per held order, even when a cell lists several
                 one = Record(rec.origin, {**rec.values, "order": order}, rec.cells, rec.facts, rec.fact_cells, rec.kind)
@@ -259,8 +258,7 @@ def group_records(records: list[Record], defaults: dict, problems: list[RowProbl
         elif ctype == "listing_takedown":
             sku = cell_text(rec.get("sku"))
             if not sku:
-                problems.append(RowProblem(rec.cell("sku"), "items[0].sku",
-                                           "a listing_takedown row needs a sku: one letter per SKU"))
+                problems.append(RowProblem(rec.cell("sku"), "items[0].sku", msg("batch.takedown-needs-sku")))
                 continue
             groups.setdefault((ctype, shop, sku), (ctype, []))[1].append(rec)
         elif ctype == "performance_review":
@@ -438,8 +436,9 @@ def draft_case(ctype: str, recs: list[Record], defaults: dict, dfolder: Path | N
                     continue
                 found = evf.glob(pat)
                 if not found:
-                    where = evf.folder or "(no evidence folder: --evidence-dir or evidence_dir in --defaults)"
-                    problems.append(RowProblem(r.cell("evidence"), "evidence", f"no file in {where} matches {pat!r}"))
+                    problems.append(RowProblem(r.cell("evidence"), "evidence",
+                                               msg("batch.evidence-no-match", folder=evf.folder, pattern=pat)
+                                               if evf.folder else msg("batch.evidence-no-folder", pattern=pat)))
                 ids += [add_file(p, r.cell("evidence")) for p in found]
         else:
             keys = _split_ids(r.get("order")) + [cell_text(r.get("tracking")), cell_text(r.get("sku"))]
@@ -449,11 +448,12 @@ def draft_case(ctype: str, recs: list[Record], defaults: dict, dfolder: Path | N
     common_ids: dict[str, str] = {}
     for i, ev in enumerate(defaults.get("evidence") or []):
         if not isinstance(ev, dict) or not ev.get("file"):
-            problems.append(RowProblem(dcell("evidence"), f"evidence[{i}].file", "required field is missing"))
+            problems.append(RowProblem(dcell("evidence"), f"evidence[{i}].file", msg("batch.field-missing")))
             continue
         src = (dfolder / str(ev["file"])).resolve() if dfolder else Path(str(ev["file"]))
         if not src.is_file():
-            problems.append(RowProblem(dcell("evidence"), f"evidence[{i}].file", f"file not found: {ev['file']}"))
+            problems.append(RowProblem(dcell("evidence"), f"evidence[{i}].file",
+                                       msg("batch.evidence-file-not-found", file=str(ev["file"]))))
             continue
         extra = {k: v for k, v in ev.items() if k not in ("id", "file")}
         eid = add_file(src, dcell("evidence"), extra)
@@ -495,7 +495,8 @@ def draft_case(ctype: str, recs: list[Record], defaults: dict, dfolder: Path | N
                     found = evf.glob(pat)
                     if not found:
                         problems.append(RowProblem(r.fact_cells.get((n, "fact_evidence"), r.origin),
-                                                   f"facts[{len(facts)}].evidence", f"no evidence file matches {pat!r}"))
+                                                   f"facts[{len(facts)}].evidence",
+                                                   msg("batch.fact-evidence-no-match", pattern=pat)))
                     cites += [add_file(p, r.fact_cells.get((n, "fact_evidence"), r.origin)) for p in found]
             if cites:
                 fact["evidence"] = list(dict.fromkeys(cites))
@@ -508,7 +509,7 @@ def draft_case(ctype: str, recs: list[Record], defaults: dict, dfolder: Path | N
             facts.append(fact)
     for i, f in enumerate(defaults.get("facts") or []):
         if not isinstance(f, dict):
-            problems.append(RowProblem(dcell("facts"), f"facts[{i}]", "each fact must be a mapping with text"))
+            problems.append(RowProblem(dcell("facts"), f"facts[{i}]", msg("batch.fact-not-mapping")))
             continue
         fact = {}
         for k, v in f.items():
@@ -575,8 +576,8 @@ def draft_case(ctype: str, recs: list[Record], defaults: dict, dfolder: Path | N
     elif ctype == "fund_hold":
         if (v := pick("hold_reason", "hold_reason")) is not None:
             d["hold_reason"] = cell_text(v)
-    for msg in dict.fromkeys(fill.missing):
-        problems.append(RowProblem(first.origin, "", msg))
+    for missing in dict.fromkeys(fill.missing):
+        problems.append(RowProblem(first.origin, "", missing))
     keys = orders if ctype in ("fund_hold", "performance_review") else skus or orders
     return Draft(cid, ctype, d, prov, files, recs, keys, reasons, problems)
 
@@ -657,7 +658,7 @@ def write_case(draft: Draft, cases_dir: Path) -> tuple[Path, str | None]:
         current = _sha((final / "case.yaml").read_bytes())
         if written and current != written:
             load_case(final / "case.yaml")  # an edited case must still load
-            return final / "case.yaml", "case.yaml edited by hand: kept (delete it to regenerate)"
+            return final / "case.yaml", msg("batch.edited-by-hand")
     if _same_as_written(final, text, draft.evidence_files):
         return final / "case.yaml", None  # untouched, so --only-changed sees the same hashes
     stage = cases_dir / f".stage-{draft.id}"
@@ -702,7 +703,7 @@ def plan_folder(source: Path, outdir: Path) -> Plan:
         try:
             cf = load_case(p)
         except DocgenError as e:
-            problems += [RowProblem(Cell(x.file, None, x.line, None), x.field, render(x.message, "en"), cid)
+            problems += [RowProblem(Cell(x.file, None, x.line, None), x.field, x.message, cid)
                          for x in e.problems]
             continue
         c = cf.case
@@ -728,8 +729,8 @@ def plan_batch(source: Path, outdir: Path, defaults_path: Path | None = None,
     if evidence_dir is not None and not Path(evidence_dir).is_dir():
         raise DocgenError(Problem(str(evidence_dir), "--evidence-dir", msg("batch.not-a-folder")))
     evf = EvidenceFolder(Path(evidence_dir) if evidence_dir else None)
-    skipped = [f"{r.origin}: SKU {r.get('sku')} is not hidden" for r in records
-               if r.kind == "product" and not r.get("hidden")]
+    skipped = [RowProblem(r.origin, "", msg("batch.sku-not-hidden", sku=cell_text(r.get("sku")) or ""))
+               for r in records if r.kind == "product" and not r.get("hidden")]
     records = [r for r in records if not (r.kind == "product" and not r.get("hidden"))]
     groups = group_records(records, defaults, problems)
     cases_dir = outdir / "cases"
@@ -752,7 +753,7 @@ def plan_batch(source: Path, outdir: Path, defaults_path: Path | None = None,
         try:
             path, note = write_case(draft, cases_dir)
         except DocgenError as e:
-            problems += [RowProblem(where_is(draft, x.field), x.field, render(x.message, "en"), cid)
+            problems += [RowProblem(where_is(draft, x.field), x.field, x.message, cid)
                          for x in e.problems]
             continue
         jobs.append(Job(cid, ctype, str(path.resolve()), str((path.parent / "out").resolve()), draft.keys,

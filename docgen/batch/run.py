@@ -16,7 +16,7 @@ from typing import Callable, Iterable, Iterator
 from docgen.batch.plan import Job, Plan, plan_batch
 from docgen.batch.sources import RowProblem
 from docgen.errors import DocgenError, Problem
-from docgen.i18n import msg
+from docgen.i18n import msg, render
 
 EXECUTORS = ("local", "dask")
 
@@ -45,12 +45,27 @@ class JobResult:
     state: str | None = None  # draft | reviewed | final (manifest)
     summary: dict[str, int] = field(default_factory=dict)
     by_check: dict[str, dict[str, int]] = field(default_factory=dict)  # severity → check → count
-    problems: list[str] = field(default_factory=list)
+    problems: list = field(default_factory=list)  # Problems (the loader's) or Msgs: render with `shown()`
     reasons: list[str] = field(default_factory=list)
-    note: str | None = None
+    note: str | None = None  # a Msg
     seconds: float = 0.0
     worker: int = 0
     stages: dict[str, float] = field(default_factory=dict)  # stage → seconds
+
+
+def shown(problem, lang: str | None = None) -> str:
+    """A case's problem (a Problem, a Msg, or text) in `lang` (default: the UI language)."""
+    return problem.render(lang) if hasattr(problem, "render") else str(problem)
+
+
+# the words for a case's status and its manifest's state (the report, the progress lines)
+WORDS = {"built": "batch.status-built", "unchanged": "batch.status-unchanged", "failed": "batch.status-failed",
+         "draft": "batch.state-draft", "reviewed": "batch.state-reviewed", "final": "batch.state-final"}
+
+
+def word(value: str | None, lang: str | None = None) -> str:
+    """A status or state in words (`lang`, default the UI language); an unknown value as it is."""
+    return render(msg(WORDS[value]), lang) if value in WORDS else (value or "")
 
 
 # -- the worker side -------------------------------------------------------------------------
@@ -154,10 +169,9 @@ def _run_job(job: Job, settings: dict) -> JobResult:
         res.status = "built"
         _count(res, [f.as_dict() for f in result.findings])
     except DocgenError as e:
-        res.problems = [str(p) for p in e.problems]
+        res.problems = list(e.problems)  # codes and parameters: the parent renders them in the UI language
     except Exception as e:  # one broken case never stops the batch; the report says what broke
-        res.problems = [f"internal error ({type(e).__name__}: {e}); run `docgen build` on this case "
-                        "with DOCGEN_DEBUG=1 for details"]
+        res.problems = [msg("batch.case-internal-error", error=f"{type(e).__name__}: {e}")]
     finally:
         res.seconds = time.perf_counter() - t0
     return res
@@ -233,10 +247,13 @@ class Progress:
         self.bar = None
         if self.stream.isatty() and total:
             from rich.console import Console
+            from rich.markup import escape
             from rich.progress import BarColumn, MofNCompleteColumn, Progress as Bar, TextColumn, TimeRemainingColumn
 
+            # the words escaped for rich's markup, then rich's own field for the count
+            failed = escape(render(msg("batch.bar-failed", count="\0"))).replace("\0", "{task.fields[failed]}")
             self.bar = Bar(TextColumn("docgen batch"), BarColumn(), MofNCompleteColumn(),
-                           TextColumn("failed: {task.fields[failed]}"), TimeRemainingColumn(),
+                           TextColumn(failed), TimeRemainingColumn(),
                            console=Console(file=self.stream), transient=False)
             self.task = self.bar.add_task("cases", total=total, failed=0)
             self.bar.start()
@@ -247,15 +264,19 @@ class Progress:
         if self.bar is not None:
             self.bar.update(self.task, advance=1, failed=self.failed)
             if r.status == "failed":
-                self.bar.console.print(f"[red]failed[/red] {r.id}: {r.problems[0] if r.problems else ''}")
+                from rich.markup import escape
+
+                self.bar.console.print(f"[red]{escape(word('failed'))}[/red] {escape(r.id)}: "
+                                       f"{escape(shown(r.problems[0]) if r.problems else '')}")
             return
         elapsed = time.monotonic() - self.t0
         eta = elapsed / self.done * (self.total - self.done)
         s = r.summary
-        detail = (f"{s.get('error', 0)} error(s), {s.get('warning', 0)} warning(s)" if r.status != "failed"
-                  else (r.problems[0] if r.problems else ""))
-        print(f"docgen batch: [{self.done}/{self.total}] {r.status} {r.id}: {detail} "
-              f"(failed {self.failed}, ETA {eta:.0f} s)", file=self.stream, flush=True)
+        detail = (render(msg("batch.progress-findings", errors=s.get("error", 0), warnings=s.get("warning", 0)))
+                  if r.status != "failed" else (shown(r.problems[0]) if r.problems else ""))
+        line = msg("batch.progress", done=self.done, total=self.total, status=word(r.status),
+                   case=r.id, detail=detail, failed=self.failed, eta=round(eta))
+        print(f"docgen: {render(line)}", file=self.stream, flush=True)
 
     def close(self) -> None:
         if self.bar is not None:

@@ -17,7 +17,7 @@ from pathlib import Path
 import yaml
 
 from docgen.errors import DocgenError, Problem
-from docgen.i18n import msg
+from docgen.i18n import Coded, current_language, msg, render
 from docgen.resources import batch_data_dir
 
 SPREADSHEETS = (".csv", ".xlsx", ".xlsm")
@@ -35,28 +35,38 @@ class Cell:
     row: int | None = None
     column: str | None = None
 
-    def __str__(self) -> str:
+    def render(self, lang: str | None = None) -> str:
+        """«holds.csv row 6 column «事实1日期»» / «holds.csv 第 6 行「事实1日期」列» (default: the UI language)."""
+        lang = lang or current_language()
         out = self.file
         if self.sheet:
             out += f" [{self.sheet}]"
         if self.row is not None:
-            out += f" row {self.row}"
-        if self.column:
-            out += f" column «{self.column}»"
+            out += " " + render(msg("batch.where-row", row=self.row), lang)
+        if self.column:  # «第 6 行「事实1日期」列»: no space before a CJK bracket
+            out += ("" if lang == "zh" and self.row is not None else " ") + \
+                render(msg("batch.where-column", column=self.column), lang)
         return out
+
+    def __str__(self) -> str:
+        return self.render()
 
 
 @dataclass
-class RowProblem:
-    """A refused row (or case) in the batch report: where, and the loader's message."""
+class RowProblem(Coded):
+    """A refused row (or case) in the batch report: where, and the loader's message
+    (a Msg: code + parameters, rendered in the UI language at the edge)."""
 
     where: Cell
     field: str
-    message: str
+    message: str  # a Msg
     case_id: str | None = None
 
+    def render(self, lang: str | None = None) -> str:
+        return f"{self.where.render(lang)}: {self.field + ': ' if self.field else ''}{render(self.message, lang)}"
+
     def __str__(self) -> str:
-        return f"{self.where}: {self.field + ': ' if self.field else ''}{self.message}"
+        return self.render()
 
 
 @dataclass
@@ -178,8 +188,7 @@ def _rows_to_records(path: Path, sheet: str | None, rows, problems: list[RowProb
                 name, n = map_header(text)
                 if name is None:
                     problems.append(RowProblem(Cell(shown, sheet, number, text), "",
-                                               f"unknown column {text!r}: add it to {columns_file()} "
-                                               "or start its header with # to skip it"))
+                                               msg("batch.unknown-column", column=text, columns=columns_file())))
                 header.append((text, name, n))
             continue
         rec = Record(origin=Cell(shown, sheet, number))
@@ -286,7 +295,7 @@ def _posting_record(shown: str, i: int, p: dict, problems: list[RowProblem]) -> 
             _put(rec, "amount", f"{total:.2f} {currency or 'RUB'}", "products[].price")
     except (TypeError, ValueError):
         problems.append(RowProblem(Cell(shown, "postings", i, "products[].price"), "items[0].amount",
-                                   "price or quantity is not a number; amount left out"))
+                                   msg("batch.price-not-number")))
     # dates the fact templates may use: {shipment_date} {delivering_date} {in_process_at}
     for key in ("in_process_at", "shipment_date", "delivering_date"):
         if p.get(key):
