@@ -289,7 +289,8 @@ def test_a_start_that_times_out_stops_its_process_group(fake, tmp_path, monkeypa
     assert not _state(tmp_path).exists()
 
 
-def test_an_interrupted_start_stops_its_process_group(fake, tmp_path):
+@pytest.mark.parametrize("sig, said", [(signal.SIGINT, "KeyboardInterrupt"), (signal.SIGTERM, "")])
+def test_an_interrupted_start_stops_its_process_group(fake, tmp_path, sig, said):
     env = {**os.environ, "FAKE_LT_MODE": "never"}
     code = "from docgen.qa import languagetool as lt; lt.start(timeout=60)"
     proc = subprocess.Popen([sys.executable, "-c", code], env=env, stderr=subprocess.PIPE, text=True)
@@ -298,9 +299,11 @@ def test_an_interrupted_start_stops_its_process_group(fake, tmp_path):
             break
         time.sleep(0.1)
     assert len(fake.pids()) == 2 and _state(tmp_path).exists()  # recorded while it starts
-    proc.send_signal(signal.SIGINT)
+    proc.send_signal(sig)
     err = proc.communicate(timeout=30)[1]
-    assert "KeyboardInterrupt" in err
+    assert said in err and proc.returncode != 0
+    if sig == signal.SIGTERM:
+        assert proc.returncode == 128 + signal.SIGTERM  # SystemExit(143), after stopping the java
     assert not any(_alive(p) for p in fake.pids())
     assert not _state(tmp_path).exists()
 

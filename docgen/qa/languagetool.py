@@ -320,6 +320,32 @@ def _start(timeout: float) -> ServerStatus:
                                     start_new_session=True)  # outlives this docgen run; stopped by `lt stop`
     except OSError as e:
         return ServerStatus(None, None, False, False, msg("lt.no-java", error=e.strerror or type(e).__name__))
+    with _terminate_raises():
+        return _wait_started(proc, url, log, timeout)
+
+
+@contextmanager
+def _terminate_raises():
+    """While a server starts, SIGTERM (a CI job's timeout, `kill`) raises SystemExit(143)
+    like Ctrl+C raises KeyboardInterrupt, so the start stops its java before exiting.
+    Only the main thread can set a handler; other threads keep the default."""
+    import threading
+
+    if threading.current_thread() is not threading.main_thread():
+        yield
+        return
+
+    def terminate(signum, frame):
+        raise SystemExit(128 + signum)
+
+    previous = signal.signal(signal.SIGTERM, terminate)
+    try:
+        yield
+    finally:
+        signal.signal(signal.SIGTERM, previous)
+
+
+def _wait_started(proc: subprocess.Popen, url: str, log: Path, timeout: float) -> ServerStatus:
     try:
         # recorded at once, with its start time: a concurrent or later command waits for
         # this server (or `lt stop` stops it) rather than starting another
@@ -336,7 +362,7 @@ def _start(timeout: float) -> ServerStatus:
                     pass  # slow to warm up: the first check waits instead
                 return ServerStatus(url, proc.pid, True, False, msg("lt.started", url=url, pid=proc.pid))
             time.sleep(0.5)
-    except BaseException:  # interrupted while starting (Ctrl+C, SystemExit): never leave an orphan
+    except BaseException:  # interrupted while starting (Ctrl+C, SIGTERM): never leave an orphan
         _kill_group(proc)
         _forget_state(proc.pid)
         raise
