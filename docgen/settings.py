@@ -10,8 +10,8 @@ with the settings it was given, not with whatever the process environment says.
 |---|---|---|
 | `DOCGEN_TEMPLATES` | `templates_dir` | `letter_templates/` of the project |
 | `DOCGEN_GLOSSARY` | `glossary_dir` | `glossary/` of the project |
-| `DOCGEN_CACHE_DIR` | `cache_dir` (segment cache, TM, QA cache) | `$XDG_CACHE_HOME/docgen` or `~/.cache/docgen` |
-| `DOCGEN_STATE_DIR` | `state_dir` (the LanguageTool server's record and lock) | as the cache default |
+| `DOCGEN_CACHE_DIR` | `cache_dir` (segment cache, QA cache: safe to delete) | `$XDG_CACHE_HOME/docgen` or `~/.cache/docgen` |
+| `DOCGEN_STATE_DIR` | `state_dir` (the translation memory, review drafts, the LanguageTool server's record and lock: a translator's work, never a cache) | `$XDG_STATE_HOME/docgen` or `~/.local/state/docgen` |
 | `DOCGEN_MODELS_DIR` | `models_dir` (Argos packages) | `$XDG_DATA_HOME/docgen/models` or `~/.local/share/docgen/models` |
 | `DOCGEN_LT_JARS` | `lt_jars` | `vendor/languagetool/jars` of the project |
 | `DOCGEN_CHANNELS` | `channels_file` (where each case type is sent) | `channels/channels.yaml` of the project |
@@ -57,6 +57,7 @@ class Settings:
         home = Path.home()
         xdg_cache = Path(env.get("XDG_CACHE_HOME") or home / ".cache") / "docgen"
         xdg_data = Path(env.get("XDG_DATA_HOME") or home / ".local" / "share") / "docgen"
+        xdg_state = Path(env.get("XDG_STATE_HOME") or home / ".local" / "state") / "docgen"
         try:
             threads = int(env.get("DOCGEN_MT_THREADS") or 0)
         except ValueError:
@@ -67,7 +68,7 @@ class Settings:
             templates_dir=Path(env.get("DOCGEN_TEMPLATES") or PROJECT_ROOT / "letter_templates"),
             glossary_dir=Path(env.get("DOCGEN_GLOSSARY") or PROJECT_ROOT / "glossary"),
             cache_dir=Path(env.get("DOCGEN_CACHE_DIR") or xdg_cache),
-            state_dir=Path(env.get("DOCGEN_STATE_DIR") or xdg_cache),
+            state_dir=Path(env.get("DOCGEN_STATE_DIR") or xdg_state),
             models_dir=Path(env.get("DOCGEN_MODELS_DIR") or xdg_data / "models"),
             lt_jars=Path(env.get("DOCGEN_LT_JARS") or PROJECT_ROOT / "vendor" / "languagetool" / "jars"),
             channels_file=Path(env.get("DOCGEN_CHANNELS") or PROJECT_ROOT / "channels" / "channels.yaml"),
@@ -91,6 +92,11 @@ class Settings:
     @property
     def qa_cache_file(self) -> Path:
         return self.cache_dir / "qa-cache.sqlite"
+
+    @property
+    def tm_file(self) -> Path:
+        """The translation memory (reviewed sentences): state, kept when caches are cleared."""
+        return self.state_dir / "translation-memory.sqlite"
 
     @property
     def lt_state_file(self) -> Path:

@@ -60,12 +60,13 @@ def _private_models_and_cache(tmp_path_factory):  # noqa: PT004
 @pytest.fixture(autouse=True)
 def _empty_translation_memory():  # noqa: PT004
     """Builds use the translation memory with or without a model (issue #13): what one
-    test's review put there must not translate another test's sentences."""
+    test's review put there must not translate another test's sentences. The memory is
+    in the state folder (#16); DOCGEN_TM_FILE moves it."""
     import sqlite3
 
     from docgen.settings import Settings
 
-    path = Settings.from_env().segment_cache_file
+    path = Settings.from_env().tm_file
     if path.is_file():
         db = sqlite3.connect(str(path), timeout=30)
         try:

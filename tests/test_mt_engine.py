@@ -140,7 +140,7 @@ def test_glossary_segment_needs_no_mt(archives, models):
 def test_translation_memory_wins(archives, models):
     install_package(archives["zh_ru"])
     tr = default_translator("zh", "ru")
-    tr.cache.tm_put("请求解除该订单的资金冻结。", "zh", "ru", "Просим снять удержание средств по заказу.", "Иванова")
+    tr.memory.put("请求解除该订单的资金冻结。", "zh", "ru", "Просим снять удержание средств по заказу.", "Иванова")
     (res,) = tr.translate_segments(["请求解除该订单的资金冻结。"], "zh", "ru")
     assert res.text == "Просим снять удержание средств по заказу." and res.origin == "tm" and tr.calls == 0
 

@@ -33,11 +33,11 @@ def _edit_case(case, change) -> None:
 
 
 def test_translate_without_model_serves_glossary_and_tm(monkeypatch, capsys):
-    from docgen.translate.cache import SegmentCache
+    from docgen.translate.memory import TranslationMemory
 
-    cache = SegmentCache()
-    cache.tm_put(TM_SOURCE, "zh", "ru", TM_TARGET, "Анна")
-    cache.close()
+    memory = TranslationMemory()
+    memory.put(TM_SOURCE, "zh", "ru", TM_TARGET, "Анна")
+    memory.close()
     _stdin(monkeypatch, f"资金冻结\n\n{TM_SOURCE}\n这句话没有翻译\n")
     assert main(["translate", "--from", "zh", "--to", "ru", "-"]) == 0
     out, err = capsys.readouterr()
@@ -46,7 +46,7 @@ def test_translate_without_model_serves_glossary_and_tm(monkeypatch, capsys):
 
 
 def test_build_without_model_serves_glossary_and_tm(fund_hold_case):
-    from docgen.translate.cache import SegmentCache
+    from docgen.translate.memory import TranslationMemory
 
     def change(d):
         d["facts"][0]["text"] = "资金冻结"  # exactly a glossary term
@@ -55,9 +55,9 @@ def test_build_without_model_serves_glossary_and_tm(fund_hold_case):
             del f["text_ru"]
 
     _edit_case(fund_hold_case, change)
-    cache = SegmentCache()
-    cache.tm_put(TM_SOURCE, "zh", "ru", TM_TARGET, "Анна")
-    cache.close()
+    memory = TranslationMemory()
+    memory.put(TM_SOURCE, "zh", "ru", TM_TARGET, "Анна")
+    memory.close()
     result = build(fund_hold_case, BuildOptions(languagetool=False, bundle=False))  # "auto": no package installed
     segs = result.letter.segments
     assert (segs["fact.1"].origin, segs["fact.1"].text("ru")) == ("glossary", "удержание средств")

@@ -183,21 +183,30 @@ def test_final_refuses_then_force_with_reason(draft, capsys):
 
 def test_translation_memory_round_trip(draft, tmp_path):
     reviewed = _edit_xliff(draft, {"fact.2": NEW_FACT2})
-    import_review(reviewed, "Анна Иванова", outdir=draft, languagetool=False)
+    _, record = import_review(reviewed, "Анна Иванова", outdir=draft, languagetool=False)
     tmx = tmp_path / "tm.tmx"
     assert main(["review", "tm-export", "-o", str(tmx)]) == 0
+    from lxml import etree
     from translate.storage.tmx import tmxfile
 
-    units = {u.source: u.target for u in tmxfile(tmx.read_bytes()).units}
-    assert units["2026年10月24日买家在提货点签收包裹。"] == NEW_FACT2
-    # loaded into another machine's memory, it is used before MT
+    from docgen.review.tm import tmx_date
+
+    units = {u.source: u for u in tmxfile(tmx.read_bytes()).units}
+    unit = units["2026年10月24日买家在提货点签收包裹。"]
+    assert unit.target == NEW_FACT2
+    # the header names the memory's source language (zh→ru), each unit its reviewer and date
+    assert etree.fromstring(tmx.read_bytes()).find("header").get("srclang") == "zh"
+    assert unit.xmlelement.get("creationid") == "Анна Иванова"
+    assert unit.xmlelement.get("creationdate") == tmx_date(record.time) != ""
+    # loaded into another machine's memory (its own state folder), it is used before MT,
+    # and a second export keeps the reviewer and the date
     import os
 
-    os.environ["DOCGEN_CACHE_DIR"], saved = str(tmp_path / "other-cache"), os.environ["DOCGEN_CACHE_DIR"]
+    os.environ["DOCGEN_STATE_DIR"], saved = str(tmp_path / "other-state"), os.environ["DOCGEN_STATE_DIR"]
     try:
         assert main(["review", "tm-import", str(tmx)]) == 0
         from docgen.translate import SegmentTranslator
-        from docgen.translate.cache import SegmentCache
+        from docgen.translate.memory import TranslationMemory
 
         class NoMT:
             name = "none"
@@ -205,11 +214,19 @@ def test_translation_memory_round_trip(draft, tmp_path):
             def translate_batch(self, texts, source, target):
                 raise AssertionError("MT must not be called")
 
-        tr = SegmentTranslator(mt=NoMT(), cache=SegmentCache())
+        tr = SegmentTranslator(mt=NoMT(), memory=TranslationMemory())
         (res,) = tr.translate_segments(["2026年10月24日买家在提货点签收包裹。"], "zh", "ru")
         assert res.text == NEW_FACT2 and res.origin == "tm"
+        again = tmp_path / "again.tmx"
+        assert main(["review", "tm-export", "-o", str(again)]) == 0
+
+        def tus(path):
+            return sorted((u.source, u.target, u.xmlelement.get("creationid"), u.xmlelement.get("creationdate"))
+                          for u in tmxfile(path.read_bytes()).units)
+
+        assert tus(again) == tus(tmx) and ("Анна Иванова" in {t[2] for t in tus(again)})
     finally:
-        os.environ["DOCGEN_CACHE_DIR"] = saved
+        os.environ["DOCGEN_STATE_DIR"] = saved
 
 
 def test_review_export_rewrites_the_files_through_the_output_table(draft, capsys):

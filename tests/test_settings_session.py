@@ -29,7 +29,11 @@ def test_settings_from_env_reads_every_knob(tmp_path):
     assert (s.lt_url, s.lt_heap, s.mt_threads, s.ui_language, s.debug, s.colour) == (
         "http://127.0.0.1:1", "2g", 3, "zh", True, False)
     d = Settings.from_env({"HOME": "/h", "XDG_CACHE_HOME": "/xc", "XDG_DATA_HOME": "/xd", "LANG": "fr_FR.UTF-8"})
-    assert d.cache_dir == d.state_dir == Path("/xc/docgen") and d.models_dir == Path("/xd/docgen/models")
+    assert d.cache_dir == Path("/xc/docgen") and d.models_dir == Path("/xd/docgen/models")
+    # the translation memory is a translator's work: state, not cache (clearing ~/.cache keeps it)
+    assert d.state_dir == Path.home() / ".local" / "state" / "docgen" != d.cache_dir
+    x = Settings.from_env({"XDG_CACHE_HOME": "/xc", "XDG_STATE_HOME": "/xs"})
+    assert x.state_dir == Path("/xs/docgen") and x.tm_file == Path("/xs/docgen/translation-memory.sqlite")
     assert d.ui_language == "en" and d.lt_url is None and d.mt_threads == 0 and d.colour
     assert d.segment_cache_file == Path("/xc/docgen/segments.sqlite")
 
@@ -87,7 +91,6 @@ def test_session_holds_translators_and_caches(tmp_path):
         assert s.translator("zh", "ru") is None  # no package installed in this models folder
         assert s.glossary is s.glossary and len(s.glossary.terms) > 100
         assert s.templates("fund_hold", "ru") is s.templates("fund_hold", "ru")
-        s.segment_cache.tm_put("源", "zh", "ru", "исходник")
         assert s.segment_cache.path == tmp_path / "cache" / "segments.sqlite"
         mode = s.segment_cache.db.execute("pragma journal_mode").fetchone()[0]
         assert mode == "wal"

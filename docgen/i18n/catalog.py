@@ -227,6 +227,8 @@ MESSAGES: dict[str, str] = {
     "review.review-json-damaged": M_("review.json is damaged"),
     # docgen/review/tm.py
     "review.not-readable-tmx-file": M_("not a readable TMX file ({error})"),
+    "review.tm-pair-not-translated": M_("{src}→{tgt} is not a language pair docgen translates ({pairs}); "
+                                        "nothing was imported"),
     # docgen/translate/packages.py
     "translate.could-not-fetch-from": M_("could not fetch from the Argos index ({error}); install from a file instead"),
     "translate.file-not-found": M_("file not found"),

@@ -64,10 +64,13 @@ def export_review(outdir: Path, session: Session | None = None) -> list[Path]:
 
 
 def remember(record: ReviewRecord, state: dict, session: Session) -> None:
-    """Approved translations go into the translation memory, used before MT next time."""
-    cache = session.segment_cache
-    for seg in record.segments.values():
-        cache.tm_put(seg["source"], state["source_lang"], state["target_lang"], seg["target"], record.reviewer)
+    """Approved translations go into the translation memory (state folder), used before MT
+    next time, with the reviewer and the time of the review."""
+    from docgen.translate.memory import MemoryRow
+
+    session.translation_memory.put_all([
+        MemoryRow(seg["source"], state["source_lang"], state["target_lang"], seg["target"], record.reviewer, record.time)
+        for seg in record.segments.values()])
 
 
 __all__ = ["import_review", "export_review"]

@@ -22,6 +22,7 @@ if TYPE_CHECKING:
     from docgen.render.templates import TemplateSet
     from docgen.translate import SegmentTranslator
     from docgen.translate.cache import SegmentCache
+    from docgen.translate.memory import TranslationMemory
 
 
 class Session:
@@ -57,6 +58,14 @@ class Session:
 
         return SegmentCache(self.settings.segment_cache_file)
 
+    @cached_property
+    def translation_memory(self) -> "TranslationMemory":
+        """Reviewed sentences, in the state folder (migrated from the cache on first use)."""
+        from docgen.translate.memory import TranslationMemory
+
+        with self.active():
+            return TranslationMemory(self.settings.tm_file)
+
     def translator(self, source: str, target: str, beam_size: int = 4,
                    without_model: bool = False) -> "SegmentTranslator | None":
         """The installed packages for this pair (direct or through English), loaded once.
@@ -67,7 +76,8 @@ class Session:
 
             with self.active():
                 tr = default_translator(source, target, beam_size=beam_size, cache=self.segment_cache,
-                                        glossary=self.glossary, without_model=without_model)
+                                        glossary=self.glossary, without_model=without_model,
+                                        memory=self.translation_memory)
             self._translators[key] = tr
         return self._translators[key]
 
@@ -85,6 +95,9 @@ class Session:
         if "segment_cache" in self.__dict__:
             self.segment_cache.close()
             del self.__dict__["segment_cache"]
+        if "translation_memory" in self.__dict__:
+            self.translation_memory.close()
+            del self.__dict__["translation_memory"]
         self._translators.clear()
 
     def __enter__(self) -> "Session":

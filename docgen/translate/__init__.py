@@ -14,6 +14,7 @@ from typing import Protocol
 from docgen.glossary import Glossary, load_glossary
 from docgen.model import Letter
 from docgen.translate.cache import SegmentCache
+from docgen.translate.memory import TranslationMemory
 from docgen.translate.protect import protect, restore
 
 
@@ -43,6 +44,7 @@ class SegmentTranslator:
     mt: Translator | None  # None: no package installed — translation memory and glossary only
     glossary: Glossary = field(default_factory=load_glossary)
     cache: SegmentCache | None = None
+    memory: TranslationMemory | None = None  # reviewed sentences (state folder), used before MT
     calls: int = 0  # segments actually sent to MT (cache misses), for the CLI and tests
 
     @property
@@ -53,7 +55,7 @@ class SegmentTranslator:
         results: list[SegmentResult | None] = [None] * len(texts)
         todo: dict[str, list[int]] = {}
         for i, text in enumerate(texts):
-            if self.cache is not None and (tm := self.cache.tm_get(text, source, target)):
+            if self.memory is not None and (tm := self.memory.get(text, source, target)):
                 results[i] = SegmentResult(tm, "tm", "translation memory")
                 continue
             term = self.glossary.exact(text, source)
@@ -91,7 +93,8 @@ class SegmentTranslator:
 
 def default_translator(source: str, target: str, *, beam_size: int = 4, use_cache: bool = True,
                        cache: SegmentCache | None = None, glossary: Glossary | None = None,
-                       without_model: bool = False) -> SegmentTranslator | None:
+                       without_model: bool = False,
+                       memory: TranslationMemory | None = None) -> SegmentTranslator | None:
     """The installed packages for this pair (direct, or through English), or None.
     `without_model`: with no package, a translator that serves only the translation
     memory and whole-segment glossary terms (the rest stays untranslated) instead of None."""
@@ -107,7 +110,10 @@ def default_translator(source: str, target: str, *, beam_size: int = 4, use_cach
         mt = steps[0] if len(steps) == 1 else ChainTranslator(steps)
     if use_cache and cache is None:
         cache = SegmentCache()
-    return SegmentTranslator(mt=mt, glossary=glossary or load_glossary(), cache=cache if use_cache else None)
+    if use_cache and memory is None:
+        memory = TranslationMemory()
+    return SegmentTranslator(mt=mt, glossary=glossary or load_glossary(), cache=cache if use_cache else None,
+                             memory=memory if use_cache else None)
 
 
 def translate_letter(letter: Letter, translator: SegmentTranslator | None) -> int:

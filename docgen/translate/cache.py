@@ -1,6 +1,7 @@
 """Segment cache (SQLite): an identical segment — same source text, language pair,
-model and glossary version — is translated once and kept across runs. The same file
-holds the translation memory: reviewed translations, used before MT."""
+model and glossary version — is translated once and kept across runs. A cache: safe
+to delete. The translation memory (reviewed sentences) is state, not cache
+(`docgen.translate.memory`)."""
 from __future__ import annotations
 
 import hashlib
@@ -30,8 +31,6 @@ class SegmentCache:
         self.path = path or cache_path()
         self.db = connect(self.path)
         self.db.execute("create table if not exists mt (key text primary key, target text, problems text, model text)")
-        self.db.execute("create table if not exists tm (source text, src text, tgt text, target text, "
-                        "reviewer text, primary key (source, src, tgt))")
         self.db.commit()
         self.hits = 0
         self.misses = 0
@@ -51,18 +50,6 @@ class SegmentCache:
     def put(self, key: str, target: str, problems: list[str], model: str) -> None:
         self.db.execute("insert or replace into mt values (?, ?, ?, ?)", (key, target, json.dumps(problems), model))
         self.db.commit()
-
-    def tm_get(self, source: str, src: str, tgt: str) -> str | None:
-        row = self.db.execute("select target from tm where source = ? and src = ? and tgt = ?",
-                              (source, src, tgt)).fetchone()
-        return row[0] if row else None
-
-    def tm_put(self, source: str, src: str, tgt: str, target: str, reviewer: str = "") -> None:
-        self.db.execute("insert or replace into tm values (?, ?, ?, ?, ?)", (source, src, tgt, target, reviewer))
-        self.db.commit()
-
-    def tm_all(self) -> list[tuple[str, str, str, str, str]]:
-        return list(self.db.execute("select source, src, tgt, target, reviewer from tm order by source"))
 
     def close(self) -> None:
         self.db.close()
