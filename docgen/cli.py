@@ -113,7 +113,10 @@ def _parser() -> argparse.ArgumentParser:
     rsub = rv.add_subparsers(dest="review_command", required=True, metavar="ACTION")
     re_ = rsub.add_parser("export", help=_("write review.xlf and review.docx for a built letter"))
     re_.add_argument("outdir", type=Path, help=_("the build's output folder"))
-    ri = rsub.add_parser("import", help=_("merge a reviewed review.xlf / review.docx and rebuild"))
+    re_.add_argument("--format", action="append", choices=("xliff", "docx", "po"), dest="formats",
+                     help=_("which review file: xliff (review.xlf), docx (review.docx) or po (review.po, for PO "
+                            "editors: the segment id is msgctxt); repeatable; default xliff and docx"))
+    ri = rsub.add_parser("import", help=_("merge a reviewed review.xlf / review.docx / review.po and rebuild"))
     ri.add_argument("file", type=Path)
     ri.add_argument("--reviewer", required=True, help=_("the reviewer's full name"))
     ri.add_argument("--native-language", default="ru", help=_("the reviewer's native language (default ru)"))
@@ -457,8 +460,12 @@ def _cmd_review(args: argparse.Namespace) -> int:
     if args.review_command == "export":
         from docgen.pipeline.review import export_review
 
-        first, second = export_review(args.outdir)
-        say("cli.wrote-two", first=first, second=second)
+        written = export_review(args.outdir, formats=tuple(dict.fromkeys(args.formats or ("xliff", "docx"))))
+        if len(written) == 2:
+            say("cli.wrote-two", first=written[0], second=written[1])
+        else:
+            for path in written:
+                say("cli.wrote-file", path=path)
         return 0
     if args.review_command == "import":
         from docgen.pipeline.review import import_review

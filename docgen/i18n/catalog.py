@@ -205,7 +205,15 @@ MESSAGES: dict[str, str] = {
     "review.not-readable-xliff-file": M_("not a readable XLIFF file ({error})"),
     "review.segment-id-appears-twice": M_("segment id appears twice"),
     # docgen/review/importer.py
-    "review.expected-xlf-docx-review": M_("expected a .xlf or .docx review file"),
+    "review.expected-xlf-docx-po-review": M_("expected a .xlf, .docx or .po review file"),
+    # docgen/review/po.py
+    "review.not-readable-po-file": M_("not a readable PO file ({error})"),
+    "review.po-too-large": M_("the PO file is larger than {limit} MB"),
+    "review.po-not-from-docgen": M_("not a docgen review file (no letter hash): export one with "
+                                    "`docgen review export OUTDIR --format po` (xliff2po loses the segment ids "
+                                    "and the letter hash)"),
+    "review.po-no-msgctxt": M_("no msgctxt (the segment id): use the file `docgen review export --format po` "
+                               "wrote"),
     "review.file-not-found": M_("file not found"),
     "review.give-reviewer-s-full": M_("give the reviewer's full name"),
     "review.placeholder-zqn-left-text": M_("a placeholder (ZQn) is left in the text"),

@@ -45,12 +45,16 @@ def apply_record(outdir: Path, state: dict, record: ReviewRecord, languagetool: 
     return result
 
 
-def export_review(outdir: Path, session: Session | None = None) -> list[Path]:
-    """(Re)writes the review files of a built letter, through the output table, from its
-    letter.json; returns their paths."""
+REVIEW_FORMATS = {"xliff": "review.xliff", "docx": "review.docx", "po": "review.po"}  # --format → output kind
+
+
+def export_review(outdir: Path, session: Session | None = None,
+                  formats: tuple[str, ...] = ("xliff", "docx")) -> list[Path]:
+    """(Re)writes the review files of a built letter (`formats`: xliff, docx, po), through
+    the output table, from its letter.json; returns their paths."""
     if session is None:
         with Session.from_env() as own:
-            return export_review(outdir, own)
+            return export_review(outdir, own, formats)
     from docgen.pipeline.build import ReviewData
     from docgen.store import OutputStore, one
 
@@ -59,7 +63,7 @@ def export_review(outdir: Path, session: Session | None = None) -> list[Path]:
         state = load_letter_state(outdir)
         data = ReviewData(state, session.glossary)
         store = OutputStore(outdir)
-        written = store.write_all({"review.xliff": one(data), "review.docx": one(data)}, ())
+        written = store.write_all({REVIEW_FORMATS[f]: one(data) for f in formats}, ())
     return [outdir / rel for rel in written]
 
 

@@ -11,7 +11,9 @@ from docgen.i18n import msg
 from docgen.review.files import ReviewFile, read_review_docx, read_review_xliff
 from docgen.review.state import CHECKLIST, ReviewRecord
 
-READERS = {".xlf": read_review_xliff, ".xliff": read_review_xliff, ".docx": read_review_docx}
+from docgen.review.po import read_review_po
+
+READERS = {".xlf": read_review_xliff, ".xliff": read_review_xliff, ".docx": read_review_docx, ".po": read_review_po}
 
 
 def edit_problems(source: str, after: str, target_lang: str, source_lang: str) -> list[str]:
@@ -35,7 +37,7 @@ def read_review_file(file: Path) -> ReviewFile:
         raise DocgenError(Problem(str(file), "", msg("review.file-not-found")))
     reader = READERS.get(file.suffix.lower())
     if reader is None:
-        raise DocgenError(Problem(str(file), "", msg("review.expected-xlf-docx-review")))
+        raise DocgenError(Problem(str(file), "", msg("review.expected-xlf-docx-po-review")))
     return reader(file)
 
 

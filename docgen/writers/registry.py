@@ -99,6 +99,12 @@ def _review_docx(data) -> bytes:
     return review_docx_bytes(data.state, data.glossary)
 
 
+def _review_po(data) -> bytes:
+    from docgen.review.po import review_po_bytes
+
+    return review_po_bytes(data.state, data.glossary)
+
+
 def _bundle_file(data, path: Path) -> list[Path]:
     """evidence-bundle.pdf, or evidence-bundle-part1.pdf, -part2.pdf … each under the limit."""
     from docgen.evidence.bundle import write_bundle
@@ -143,6 +149,7 @@ WRITERS: dict[str, Writer] = {
     "json-lines": FnWriter("json-lines", ".json", _json_compact),
     "xliff": FnWriter("xliff", ".xlf", _xliff),
     "review-docx": FnWriter("review-docx", ".docx", _review_docx),
+    "po": FnWriter("po", ".po", _review_po),
     "bundle": FnWriter("bundle", ".pdf", _bundle, _bundle_file),
     "text": FnWriter("text", ".txt", _text),
     "eml": FnWriter("eml", ".eml", _eml),
@@ -175,6 +182,7 @@ OUTPUTS: tuple[Output, ...] = (
     Output("review.state", "json-lines", "review", "review"),
     Output("review.xliff", "xliff", "review", "review"),
     Output("review.docx", "review-docx", "review", "review"),
+    Output("review.po", "po", "review", "review"),  # only on `docgen review export --format po`
     # top level: the findings, and the manifest written last, over everything above
     Output("qa", "json", "", "qa"),
     Output("qa.html", "html", "", "qa"),
