@@ -133,6 +133,16 @@ class TestReviewDocx(TestReviewXliff):
         return TestDocx.text_of(self, data)
 
 
+class TestReviewPo(TestReviewXliff):
+    fmt = "po"
+
+    def text_of(self, data):
+        from translate.storage import po
+
+        store = po.pofile.parsestring(data)
+        return "\n".join(u.target or "" for u in store.units if not u.isheader())
+
+
 class TestBundle(WriterContract):
     fmt = "bundle"
 
@@ -193,7 +203,8 @@ class TestHtml(WriterContract):  # qa.html
 
 
 def test_every_writer_has_a_contract_test():
-    tested = {c.fmt for c in (TestDocx, TestPdf, TestJson, TestJsonLines, TestReviewXliff, TestReviewDocx, TestBundle,
+    tested = {c.fmt for c in (TestDocx, TestPdf, TestJson, TestJsonLines, TestReviewXliff, TestReviewDocx, TestReviewPo,
+                              TestBundle,
                               TestText, TestEml, TestHtml)}
     assert tested == set(WRITERS)
 
