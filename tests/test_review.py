@@ -90,6 +90,13 @@ def test_round_trip_through_xliff(draft):
     assert "Проверяющий (ФИО) / 审核人（姓名）: Анна Иванова" in signoff and "Анна Иванова" not in text
     assert "Родной язык / 母语: русский / 俄语" in signoff
     assert f"SHA-256 текста письма: / 信件正文 SHA-256： {record.letter_sha256}" in signoff
+    # … and names the letter file in submit/ the reviewer checked, with that file's own SHA-256
+    import hashlib
+
+    sent_sha = hashlib.sha256((draft / "submit/letter.ru.pdf").read_bytes()).hexdigest()
+    assert f"Проверено по файлу letter.ru.pdf, SHA-256 {sent_sha}" in signoff
+    assert f"核对文件 letter.ru.pdf，SHA-256 {sent_sha}" in signoff
+    assert " ".join(docx_text(draft / "review/signoff.docx").split()).count(sent_sha) == 2
     m = json.loads((draft / "manifest.json").read_text(encoding="utf-8"))
     assert m["state"] == "reviewed" and m["review"]["reviewer"] == "Анна Иванова"
     assert {"id": "fact.2", "before": "", "after": NEW_FACT2} in m["review"]["changed"]
@@ -103,6 +110,22 @@ def test_round_trip_through_xliff(draft):
     # … and --final now passes
     assert main(["build", str(draft.parent / "case.yaml"), "--final"]) == 0
     assert json.loads((draft / "manifest.json").read_text(encoding="utf-8"))["state"] == "final"
+
+
+def test_review_docx_notes_in_russian_and_english(draft):
+    """The reviewer of a Russian letter reads the notes in Russian, with the English beside them."""
+    d = docx.Document(str(draft / "review/review.docx"))
+    header = [c.text for c in d.tables[0].rows[0].cells]
+    assert header == ["id / сегмент", "source / исходный текст (zh)", "translation / перевод (ru)",
+                      "notes / примечания", "reason / причина"]
+    notes = {r.cells[0].text: r.cells[3].text for r in d.tables[0].rows[1:]}
+    assert "Keep unchanged / Не менять: 58213746-0017-1, RU741852963CN" in notes["fact.1"]
+    assert "Glossary / Глоссарий: 货件 = отправление" in notes["fact.1"]
+    assert "Перевод продавца, не проверен: проверьте построчно" in notes["fact.1"]
+    assert "QA error / ошибка [untranslated]" in notes["fact.2"]
+    assert "Нет перевода: переведите" in notes["fact.2"]
+    # review.xlf keeps its notes in English (CAT tools show them as they are)
+    assert "Keep unchanged / Не менять" not in (draft / "review/review.xlf").read_text(encoding="utf-8")
 
 
 def test_round_trip_through_docx(draft):

@@ -23,7 +23,7 @@ from docgen.model import Document, Finding, Letter
 from docgen.pipeline.session import Session
 from docgen.qa import QAContext, run_checks, summary
 from docgen.render import render_letter
-from docgen.render.compose import bundle_labels, compose_documents, index_labels
+from docgen.render.compose import bundle_labels, compose_documents, index_labels, signoff_document
 from docgen.render.index import index_document
 from docgen.render.typography import typeset_blocks
 from docgen.review.apply import apply_review
@@ -90,6 +90,7 @@ class BuildState:
     state: str = "draft"
     reviewed_ok: bool = False
     forced: str | None = None
+    review: Review | None = None
     documents: dict[str, Document] = field(default_factory=dict)
     result: BuildResult | None = None
     held: ExitStack = field(default_factory=ExitStack)  # OUTDIR's lock, from the check to the last rename
@@ -195,8 +196,8 @@ def gate(s: BuildState) -> None:
 
 def compose(s: BuildState) -> None:
     record = s.record
-    review = Review(record.reviewer, record.native_language, record.time[:10]) if s.reviewed_ok else None
-    s.documents = compose_documents(s.case_file, s.letter, s.findings, review, s.forced,
+    s.review = Review(record.reviewer, record.native_language, record.time[:10]) if s.reviewed_ok else None
+    s.documents = compose_documents(s.case_file, s.letter, s.findings, s.review, s.forced,
                                     record if s.reviewed_ok else None)
 
 
@@ -302,9 +303,17 @@ def write(s: BuildState) -> None:
     case = case_file.case
     outdir = s.outdir.resolve()
     state_data = letter_state(letter, case_file.path, outdir)
-    signoff_doc = s.documents["signoff"]
-
     def signoff(store: OutputStore) -> Document:
+        # the page names the letter file in submit/ it refers to, with that file's SHA-256
+        # (the PDF when one is written, else the DOCX): written before it, in table order
+        sent = [rel for rel in (f"submit/letter.{case.target}.pdf", f"submit/letter.{case.target}.docx")
+                if rel in store.files]
+        signoff_doc = s.documents["signoff"]
+        if sent:
+            signoff_doc = signoff_document(case_file, letter, s.findings, s.review, s.forced,
+                                           s.record if s.reviewed_ok else None,
+                                           checked_file=(Path(sent[0]).name, store.files[sent[0]][0]))
+            s.documents["signoff"] = signoff_doc
         if options.pdfa:  # the internal record carries the case and the index data; what is sent embeds nothing
             signoff_doc.pdf_variant = "pdf/a-3b"
             signoff_doc.attachments = [(case_file.path.name, case_file.path.read_bytes()),

@@ -28,14 +28,23 @@ def compose_documents(case_file: CaseFile, letter: Letter, findings: list[Findin
         subject = letter.segments["subject"].text(lang) or fur["title"]
         docs[f"letter.{lang}"] = Document(lang=lang, title=subject, running_header=fur["running_header"],
                                           page_label=fur["page_label"], blocks=blocks)
+    docs["signoff"] = signoff_document(case_file, letter, findings, review, forced, record)
+    return docs
+
+
+def signoff_document(case_file: CaseFile, letter: Letter, findings: list[Finding], review: Review | None = None,
+                     forced: str | None = None, record=None,
+                     checked_file: tuple[str, str] | None = None) -> Document:
+    """The sign-off page as its own document; `checked_file` (file name, SHA-256) names the
+    letter file in submit/ that the reviewer checked (the build adds it once that file is written)."""
+    case = case_file.case
     fur = letter.furniture[case.target]
-    blocks = signoff_blocks(case, letter, findings, review, forced, record=record)
+    blocks = signoff_blocks(case, letter, findings, review, forced, record=record, checked_file=checked_file)
     while blocks and isinstance(blocks[0], PageBreak):
         blocks = blocks[1:]
     title = next((b.text for b in blocks if isinstance(b, Paragraph) and b.style == "title"), "")
-    docs["signoff"] = Document(lang=case.target, title=title, running_header=fur["running_header"],
-                               page_label=fur["page_label"], blocks=blocks)
-    return docs
+    return Document(lang=case.target, title=title, running_header=fur["running_header"],
+                    page_label=fur["page_label"], blocks=blocks)
 
 
 def keep_closing_together(blocks: list) -> list:

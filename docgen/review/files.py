@@ -100,18 +100,39 @@ class ReviewFile:
     reasons: dict[str, str] = field(default_factory=dict)  # segment id → the reviewer's reason (template changes)
 
 
-def _notes(seg: dict, glossary: Glossary, source_lang: str, target_lang: str, template_hint: bool = True) -> list[str]:
-    notes = [f"QA {f['severity']} [{f['check']}]: {f['message']}" for f in seg.get("findings", [])]
+# The words of the notes. review.xlf and review.po: English (CAT tools show them as they
+# are); review.docx for a Russian letter: English and the reviewer's language, Russian.
+NOTE_WORDS = {
+    "en": {"qa": "QA {severity} [{check}]: {message}", "glossary": "Glossary", "dates": "Dates",
+           "keep": "Keep unchanged",
+           "changed": "Changed for this letter (template: «{template}»); reason: {reason}"},
+    "en+ru": {"qa": "QA {severity} / {severity_ru} [{check}]: {message}", "glossary": "Glossary / Глоссарий",
+              "dates": "Dates / Даты", "keep": "Keep unchanged / Не менять",
+              "changed": "Changed for this letter / Изменено для этого письма (template / шаблон: «{template}»); "
+                         "reason / причина: {reason}"},
+}
+SEVERITY_RU = {"error": "ошибка", "warning": "предупреждение", "note": "замечание", "info": "сведения"}
+
+
+def note_words(target_lang: str, docx: bool = False) -> dict:
+    return NOTE_WORDS["en+ru" if docx and target_lang == "ru" else "en"]
+
+
+def _notes(seg: dict, glossary: Glossary, source_lang: str, target_lang: str, template_hint: bool = True,
+           words: dict | None = None) -> list[str]:
+    w = words or NOTE_WORDS["en"]
+    notes = [w["qa"].format(severity=f["severity"], severity_ru=SEVERITY_RU.get(f["severity"], f["severity"]),
+                            check=f["check"], message=f["message"]) for f in seg.get("findings", [])]
     if seg["origin"] == "data":
         return notes  # locked: hints would only be noise
     if seg["origin"] == "template":
         if seg.get("deviation"):
-            return notes + [f"Changed for this letter (template: «{seg['template_text']}»); reason: {seg['deviation']}"]
+            return notes + [w["changed"].format(template=seg["template_text"], reason=seg["deviation"])]
         return notes + ([TEMPLATE_NOTE] if template_hint else [])  # the DOCX says it once, above the table
     for m in glossary.find(seg["source"], source_lang):
         if m.term.status != "forbidden":
             # the target language's term; for a Russian letter the English term as a pointer
-            gloss = f"Glossary: {m.term.text(source_lang)} = {m.term.text(target_lang)}"
+            gloss = f"{w['glossary']}: {m.term.text(source_lang)} = {m.term.text(target_lang)}"
             if target_lang == "ru":
                 gloss += f" ({m.term.en})"
             notes.append(f"{gloss}; {m.term.note}".rstrip("; "))
@@ -119,9 +140,9 @@ def _notes(seg: dict, glossary: Glossary, source_lang: str, target_lang: str, te
     protected = sorted({sp.source for sp in spans if sp.kind != "date"})
     dates = sorted({f"{sp.source} = {sp.target}" for sp in spans if sp.kind == "date"})
     if dates:
-        notes.append("Dates: " + ", ".join(dates))
+        notes.append(f"{w['dates']}: " + ", ".join(dates))
     if protected:
-        notes.append("Keep unchanged: " + ", ".join(protected))
+        notes.append(f"{w['keep']}: " + ", ".join(protected))
     if seg.get("reviewed"):
         notes.append("Reviewed / Проверено")
     else:
@@ -275,14 +296,18 @@ def review_docx_bytes(state: dict, glossary: Glossary) -> bytes:
     t.style = "Table Grid"
     t.autofit = False
     widths = [Mm(22), Mm(82), Mm(82), Mm(50), Mm(31)]
-    for i, h in enumerate(("id", f"source ({state['source_lang']})", f"translation ({state['target_lang']})", "notes",
-                           "reason / причина")):
+    ru = state["target_lang"] == "ru"  # the reviewer reads Russian: every label in Russian and English
+    heads = (("id / сегмент", f"source / исходный текст ({state['source_lang']})",
+              f"translation / перевод ({state['target_lang']})", "notes / примечания", "reason / причина") if ru else
+             ("id", f"source ({state['source_lang']})", f"translation ({state['target_lang']})", "notes", "reason"))
+    for i, h in enumerate(heads):
         t.rows[0].cells[i].text = h
         t.rows[0].cells[i].width = widths[i]
     for seg in state["segments"]:
         cells = t.add_row().cells
         values = (seg["id"], seg["source"], seg["target"] or "",
-                  "\n".join(_notes(seg, glossary, state["source_lang"], state["target_lang"], template_hint=False)),
+                  "\n".join(_notes(seg, glossary, state["source_lang"], state["target_lang"], template_hint=False,
+                                    words=note_words(state["target_lang"], docx=True))),
                   seg.get("deviation") or "")
         for i, v in enumerate(values):
             cells[i].text = v
