@@ -96,3 +96,17 @@ def test_xliff2po_po2xliff_loses_ids_and_hash(draft, capsys):  # noqa: F811
     assert main(["review", "import", str(work / "back.xlf"), "--outdir", str(draft), "--reviewer", "Анна Иванова"]) == 2
     assert "not a docgen review file (no letter hash)" in capsys.readouterr().err
     assert (draft / "submit/letter.ru.pdf").read_bytes() == before
+
+
+def test_hostile_po_is_bad_input(tmp_path, capsys):
+    """A broken or oversized PO ends in exit 2 naming the file, never an internal error."""
+    broken = tmp_path / "broken.po"
+    broken.write_bytes(b'msgctxt "fact.1"\nmsgid "\xff\xfe unterminated\nmsgstr \x00\x01\n' * 3)
+    assert main(["review", "import", str(broken), "--outdir", str(tmp_path), "--reviewer", "Анна Иванова"]) == 2
+    err = capsys.readouterr().err
+    assert str(broken) in err and "internal error" not in err
+    big = tmp_path / "big.po"
+    with open(big, "wb") as f:
+        f.truncate(21 * 1024 * 1024)
+    assert main(["review", "import", str(big), "--outdir", str(tmp_path), "--reviewer", "Анна Иванова"]) == 2
+    assert "the PO file is larger than 20 MB" in capsys.readouterr().err
