@@ -12,6 +12,7 @@ with the settings it was given, not with whatever the process environment says.
 | `DOCGEN_GLOSSARY` | `glossary_dir` | `glossary/` of the project |
 | `DOCGEN_CACHE_DIR` | `cache_dir` (segment cache, QA cache: safe to delete) | `$XDG_CACHE_HOME/docgen` or `~/.cache/docgen` |
 | `DOCGEN_STATE_DIR` | `state_dir` (the translation memory, review drafts, the LanguageTool server's record and lock: a translator's work, never a cache) | `$XDG_STATE_HOME/docgen` or `~/.local/state/docgen` |
+| `DOCGEN_TM_FILE` | `tm_path` (the translation memory's SQLite file, e.g. one shared by an agency's translators) | `translation-memory.sqlite` in the state folder |
 | `DOCGEN_MODELS_DIR` | `models_dir` (Argos packages) | `$XDG_DATA_HOME/docgen/models` or `~/.local/share/docgen/models` |
 | `DOCGEN_LT_JARS` | `lt_jars` | `vendor/languagetool/jars` of the project |
 | `DOCGEN_CHANNELS` | `channels_file` (where each case type is sent) | `channels/channels.yaml` of the project |
@@ -44,6 +45,7 @@ class Settings:
     lt_jars: Path
     channels_file: Path = PROJECT_ROOT / "channels" / "channels.yaml"
     batch_data_dir: Path = PROJECT_ROOT / "docgen" / "batch" / "data"  # docgen batch's header aliases and maps
+    tm_path: Path | None = None  # the translation memory's file; None: in state_dir
     lt_url: str | None = None
     lt_heap: str = "1g"
     mt_threads: int = 0
@@ -73,6 +75,7 @@ class Settings:
             lt_jars=Path(env.get("DOCGEN_LT_JARS") or PROJECT_ROOT / "vendor" / "languagetool" / "jars"),
             channels_file=Path(env.get("DOCGEN_CHANNELS") or PROJECT_ROOT / "channels" / "channels.yaml"),
             batch_data_dir=Path(env.get("DOCGEN_BATCH_DATA") or PROJECT_ROOT / "docgen" / "batch" / "data"),
+            tm_path=Path(env["DOCGEN_TM_FILE"]) if env.get("DOCGEN_TM_FILE") else None,
             lt_url=env.get("LT_URL") or None,
             lt_heap=env.get("DOCGEN_LT_HEAP") or "1g",
             mt_threads=max(threads, 0),
@@ -96,7 +99,7 @@ class Settings:
     @property
     def tm_file(self) -> Path:
         """The translation memory (reviewed sentences): state, kept when caches are cleared."""
-        return self.state_dir / "translation-memory.sqlite"
+        return self.tm_path or self.state_dir / "translation-memory.sqlite"
 
     @property
     def lt_state_file(self) -> Path:

@@ -34,7 +34,9 @@ def _private_models_and_cache(tmp_path_factory):  # noqa: PT004
     import os
 
     base = tmp_path_factory.mktemp("docgen-home")
-    saved = {k: os.environ.get(k) for k in ("DOCGEN_MODELS_DIR", "DOCGEN_CACHE_DIR", "DOCGEN_STATE_DIR")}
+    saved = {k: os.environ.get(k) for k in ("DOCGEN_MODELS_DIR", "DOCGEN_CACHE_DIR", "DOCGEN_STATE_DIR",
+                                            "DOCGEN_TM_FILE")}
+    os.environ.pop("DOCGEN_TM_FILE", None)  # a user's shared translation memory is never a test's
     os.environ["DOCGEN_MODELS_DIR"] = str(base / "models")
     os.environ["DOCGEN_CACHE_DIR"] = str(base / "cache")
     # one LanguageTool server for the whole session, even in tests that move the cache

@@ -31,6 +31,9 @@ def models(tmp_path, monkeypatch):
     d = tmp_path / "models"
     monkeypatch.setenv("DOCGEN_MODELS_DIR", str(d))
     monkeypatch.setenv("DOCGEN_CACHE_DIR", str(tmp_path / "cache"))
+    # a private translation memory: reviews imported by other tests must not answer for MT here
+    # (DOCGEN_STATE_DIR stays: it also locates the session's LanguageTool server)
+    monkeypatch.setenv("DOCGEN_TM_FILE", str(tmp_path / "state" / "translation-memory.sqlite"))
     return d
 
 

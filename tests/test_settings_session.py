@@ -34,6 +34,7 @@ def test_settings_from_env_reads_every_knob(tmp_path):
     assert d.state_dir == Path.home() / ".local" / "state" / "docgen" != d.cache_dir
     x = Settings.from_env({"XDG_CACHE_HOME": "/xc", "XDG_STATE_HOME": "/xs"})
     assert x.state_dir == Path("/xs/docgen") and x.tm_file == Path("/xs/docgen/translation-memory.sqlite")
+    assert Settings.from_env({"DOCGEN_TM_FILE": "/share/tm.sqlite"}).tm_file == Path("/share/tm.sqlite")
     assert d.ui_language == "en" and d.lt_url is None and d.mt_threads == 0 and d.colour
     assert d.segment_cache_file == Path("/xc/docgen/segments.sqlite")
 
