@@ -135,17 +135,26 @@ tr { break-inside: avoid; }
 # The text's ASCII digits are laid out as zeros: Liberation Serif's digits all have the
 # same advance (0.5 em, regular and bold; its only kerning pair with digits is «11»,
 # 0.04 em), so the page count is that of the real text, and letters that differ only in
-# their numbers (order, amount, dates: the cases of a batch) share one layout.
+# their numbers (order, amount, dates: the cases of a batch) share one layout. A hex
+# digest (the sign-off's letter hash) is laid out as «b»s, the widest hex glyph, so its
+# line is never shorter than the real one.
 _TEXT_NODE = re.compile(r">([^<]+)<")
 _DIGIT_OR_ENTITY = re.compile(r"&#?\w+;|[0-9]")
+_HEX_DIGEST = re.compile(r"(?<![0-9A-Za-z])[0-9a-f]{32,}(?![0-9A-Za-z])")
 _WORD_LIKE_FAMILIES = ("Liberation Serif", "Liberation Serif:bold", "Noto Serif CJK SC", "Noto Serif CJK SC:bold")
 
 
+def _text_shape(text: str) -> str:
+    text = _HEX_DIGEST.sub(lambda m: "b" * len(m.group()), text)
+    return _DIGIT_OR_ENTITY.sub(lambda d: "0" if len(d.group()) == 1 else d.group(), text)
+
+
 def _digits_as_zeros(page: str) -> str:
-    head, sep, body = page.partition("<body>")
-    return head + sep + _TEXT_NODE.sub(
-        lambda m: ">" + _DIGIT_OR_ENTITY.sub(lambda d: "0" if len(d.group()) == 1 else d.group(), m.group(1)) + "<",
-        body)
+    """The page's text nodes (title and body; not the stylesheet) in their layout shape."""
+    head, style, rest = re.split(r"(<style>.*?</style>)", page, maxsplit=1, flags=re.S) if "<style>" in page \
+        else (page, "", "")
+    shape = lambda part: _TEXT_NODE.sub(lambda m: ">" + _text_shape(m.group(1)) + "<", part)  # noqa: E731
+    return shape(head) + style + shape(rest)
 
 
 @lru_cache(maxsize=1)
