@@ -68,8 +68,9 @@ def test_second_build_rechecks_nothing(fund_hold_case, languagetool, tmp_path, m
     assert grammar == [(f.where, f.message) for f in first.findings if f.check == "grammar"]
 
 
-def test_grammar_not_checked_when_server_down(fund_hold_case, monkeypatch):
+def test_grammar_not_checked_when_server_down(fund_hold_case, monkeypatch, tmp_path):
     monkeypatch.setenv("LT_URL", "http://127.0.0.1:9")  # nothing listens there
+    monkeypatch.setenv("DOCGEN_CACHE_DIR", str(tmp_path / "cache"))  # no sentence checked before
     r = build(fund_hold_case)
     (f,) = [f for f in r.findings if f.check == "grammar"]
     assert f.where == "letter" and f.message.startswith("grammar not checked") and f.severity == "warning"

@@ -143,3 +143,27 @@ def test_template_sentence_with_other_codes_is_checked_once(languagetool, tmp_pa
     assert [b[m.offset:m.offset + m.length] for m in found_b] == flagged
     checker.check_many([sentence("58213746-0017-1", "RU741852963CN", "21")])
     assert checker.texts_sent == 2
+
+
+def test_sentences_checked_before_need_no_server(languagetool, tmp_path, monkeypatch):
+    """A text whose sentences are all in the grammar cache is checked from it without
+    asking whether any server runs (a warm build costs LanguageTool nothing); one new
+    sentence needs the server, and without one the grammar is reported as not checked."""
+    from docgen.checkfile import check_file
+    from docgen.qa import languagetool as lt
+
+    monkeypatch.setenv("DOCGEN_CACHE_DIR", str(tmp_path / "cache"))
+    letter = tmp_path / "ru.txt"
+    letter.write_text("В течении месяца мы ждали ответа.\nПросим снять удержание средств по заказу.\n",
+                      encoding="utf-8")
+    monkeypatch.setenv("LT_URL", languagetool.url)
+    first = [(f.check, f.message) for f in check_file(letter, "ru").findings if f.check == "grammar"]
+    assert first and "V_TECHENI" in first[0][1]  # a real finding
+    monkeypatch.setenv("LT_URL", "http://127.0.0.1:9")  # nothing listens there
+    asked = []
+    monkeypatch.setattr(lt, "status", lambda: asked.append(1) or lt.ServerStatus(None, None, False, True, ""))
+    again = [(f.check, f.message) for f in check_file(letter, "ru").findings if f.check == "grammar"]
+    assert again == first and not asked
+    letter.write_text("Красивый машина стоит у склада.\n", encoding="utf-8")
+    (f,) = [f for f in check_file(letter, "ru").findings if f.check == "grammar"]
+    assert f.where == "letter" and f.message.startswith("grammar not checked") and asked

@@ -81,12 +81,15 @@ class Session:
             self._translators[key] = tr
         return self._translators[key]
 
-    def grammar_checker(self, lang: str, start_server: bool = True) -> "GrammarChecker | None":
-        """The LanguageTool client for `lang` (starting the server when allowed), or None."""
+    def grammar_checker(self, lang: str, start_server: bool = True,
+                        cache_only: bool = False) -> "GrammarChecker | None":
+        """The LanguageTool client for `lang` (starting the server when allowed), or None;
+        `cache_only`: one that only reads the grammar cache (no server asked)."""
         from docgen.qa import languagetool as lt
 
         with self.active():
-            return lt.grammar_checker(lang, start_server=start_server, checkers=self._checkers)
+            return lt.grammar_checker(lang, start_server=start_server, checkers=self._checkers,
+                                      cache_only=cache_only)
 
     def close(self) -> None:
         for checker in self._checkers.values():

@@ -38,8 +38,8 @@ class QAContext:
     asked_at: dt.datetime | None = None  # the buyer's message (answer-window check)
     replied_at: dt.datetime | None = None
     index: bool = True  # the letter comes with an evidence index (attachment references are checked)
-    # (lang, start_server) → LanguageTool client or None; a Session's, else the module's own
-    grammar_checker: Callable[[str, bool], Any] | None = None
+    # (lang, start_server, cache_only=False) → LanguageTool client or None; a Session's, else the module's own
+    grammar_checker: Callable[..., Any] | None = None
 
     def has(self, need: Need) -> bool:
         return {"case": self.case_file is not None, "letter": self.letter is not None,

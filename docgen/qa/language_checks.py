@@ -24,17 +24,23 @@ def grammar(ctx: QAContext) -> Iterator[tuple]:
         yield "letter", msg("qa.grammar-not-checked-docgen", lang=lang, lt_lang=', '.join(LT_LANG))
         return
     get_checker = ctx.grammar_checker or grammar_checker
-    checker = get_checker(lang, ctx.languagetool) if ctx.languagetool else None
-    if checker is None:
-        why = status().message if ctx.languagetool else msg("qa.grammar-switched-off")
-        yield "letter", msg("qa.grammar-not-checked-languagetool", why=why)
-        return
     segs = [seg for seg in ctx.letter.segments.values() if seg.text(lang) and seg.origin != "data"]
-    try:
-        results = checker.check_many([seg.text(lang) for seg in segs])
-    except GrammarUnavailable as e:  # died or hung mid-check: degrade, as the README promises (#13)
-        yield "letter", msg("qa.grammar-not-checked-languagetool", why=msg("qa.grammar-stopped-answering", error=str(e)))
-        return
+    texts = [seg.text(lang) for seg in segs]
+    # every sentence checked before (same LanguageTool version and rules): from the cache,
+    # without asking whether a server runs
+    results = get_checker(lang, False, cache_only=True).cached_many(texts) if ctx.languagetool else None
+    if results is None:
+        checker = get_checker(lang, ctx.languagetool) if ctx.languagetool else None
+        if checker is None:
+            why = status().message if ctx.languagetool else msg("qa.grammar-switched-off")
+            yield "letter", msg("qa.grammar-not-checked-languagetool", why=why)
+            return
+        try:
+            results = checker.check_many(texts)
+        except GrammarUnavailable as e:  # died or hung mid-check: degrade, as the README promises (#13)
+            yield "letter", msg("qa.grammar-not-checked-languagetool",
+                                why=msg("qa.grammar-stopped-answering", error=str(e)))
+            return
     for seg, matches in zip(segs, results):
         text = seg.text(lang)
         for m in matches:

@@ -517,12 +517,8 @@ class GrammarChecker:
     # texts sent to the server together, as paragraphs of one request (a letter is one request)
     BATCH_CHARS = 20000
 
-    def check_many(self, texts: list[str]) -> list[list[GrammarMatch]]:
-        """Each text checked as its own paragraph; the texts the cache lacks go to the
-        server in as few requests as possible, and their matches are cached one by one.
-        What is checked and cached is the text's `id_shape`: a template sentence that
-        differs between letters only in an order number, a tracking number or a file
-        name is checked once for all of them."""
+    def _lookup(self, texts: list[str]) -> tuple[dict[str, str], dict[str, list], list[str]]:
+        """Each text's shape, the cached matches by shape, and the shapes not cached."""
         raws: dict[str, list] = {}
         todo: list[str] = []
         shapes = {t: id_shape(t) for t in texts}
@@ -534,6 +530,23 @@ class GrammarChecker:
                 todo.append(text)
             else:
                 raws[text] = []
+        return shapes, raws, todo
+
+    def cached_many(self, texts: list[str]) -> list[list[GrammarMatch]] | None:
+        """The matches of every text when all are in the cache, else None; never
+        contacts a server (a build whose sentences were all checked before needs none)."""
+        shapes, raws, todo = self._lookup(texts)
+        if todo:
+            return None
+        return [self._filtered(t, raws[shapes[t]]) for t in texts]
+
+    def check_many(self, texts: list[str]) -> list[list[GrammarMatch]]:
+        """Each text checked as its own paragraph; the texts the cache lacks go to the
+        server in as few requests as possible, and their matches are cached one by one.
+        What is checked and cached is the text's `id_shape`: a template sentence that
+        differs between letters only in an order number, a tracking number or a file
+        name is checked once for all of them."""
+        shapes, raws, todo = self._lookup(texts)
         batch: list[str] = []
         for text in todo + [None]:
             if batch and (text is None or sum(len(t) + 2 for t in batch) + len(text) > self.BATCH_CHARS):
@@ -622,11 +635,16 @@ _checkers: dict[tuple[str, str], GrammarChecker] = {}  # for callers without a S
 
 
 def grammar_checker(lang: str, start_server: bool = True,
-                    checkers: dict[tuple[str, str], GrammarChecker] | None = None) -> GrammarChecker | None:
+                    checkers: dict[tuple[str, str], GrammarChecker] | None = None,
+                    cache_only: bool = False) -> GrammarChecker | None:
     """The checker for `lang`, starting the server if needed and possible; None when
-    LanguageTool is unavailable. `checkers` is where clients are kept (a Session's)."""
+    LanguageTool is unavailable. `checkers` is where clients are kept (a Session's).
+    `cache_only`: a checker that only reads the grammar cache (`cached_many`), made
+    without asking whether any server runs."""
     if checkers is None:
         checkers = _checkers
+    if cache_only:
+        return checkers.setdefault(("", lang), GrammarChecker("", lang))
     st = status()
     if not st.running and start_server and not st.external:
         st = start()
