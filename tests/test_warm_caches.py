@@ -167,3 +167,26 @@ def test_sentences_checked_before_need_no_server(languagetool, tmp_path, monkeyp
     letter.write_text("Красивый машина стоит у склада.\n", encoding="utf-8")
     (f,) = [f for f in check_file(letter, "ru").findings if f.check == "grammar"]
     assert f.where == "letter" and f.message.startswith("grammar not checked") and asked
+
+
+def test_font_subsets_reused_with_the_same_pdf_bytes(monkeypatch):
+    """The second PDF with the same glyphs reuses the font subsets HarfBuzz made for the
+    first; the bytes are those WeasyPrint makes without the memo."""
+    from weasyprint.pdf import fonts as wp_fonts
+
+    from docgen.writers import font_subsets, pdf_writer
+
+    doc = Document(lang="ru", title="Обращение", running_header="Магазин 123456789", page_label="стр. {page} из {pages}",
+                   blocks=[Paragraph([Run("Просим снять удержание средств по заказу 58213746-0017-1.")]),
+                           Paragraph([Run("卖家 深圳市示例科技有限公司", bold=True)], style="heading")])
+    pdf_writer._weasy()
+    font_subsets.forget()
+    misses = font_subsets.stats["misses"]
+    first = pdf_writer.to_bytes(doc)
+    made = font_subsets.stats["misses"] - misses
+    assert made >= 2  # a Cyrillic and a CJK font (at least) were subset
+    hits = font_subsets.stats["hits"]
+    second = pdf_writer.to_bytes(doc)
+    assert font_subsets.stats["hits"] - hits == made and font_subsets.stats["misses"] - misses == made
+    monkeypatch.setattr(wp_fonts.Font, "clean", wp_fonts.Font.clean.original)  # WeasyPrint's own
+    assert pdf_writer.to_bytes(doc) == first == second

@@ -172,9 +172,14 @@ def _weasy():
         import weasyprint
         from weasyprint.text.fonts import FontConfiguration
 
+        from docgen.writers import font_subsets
+
+        font_subsets.install()  # one font subset per glyph set, reused by the next PDF
         fonts = FontConfiguration()
         _local.weasy = (weasyprint, fonts, weasyprint.CSS(string=CSS, font_config=fonts))
     return _local.weasy
+
+
 def _reported_by_glyph_check(message: str) -> bool:
     """A .notdef warning for characters no font covers is the `glyphs` QA check's
     finding (it names them); only a character the fonts should draw means fonts are missing."""
