@@ -6,6 +6,7 @@ from __future__ import annotations
 import hashlib
 import json
 import os
+from pathlib import Path
 
 import pytest
 from pypdf import PdfReader
@@ -127,3 +128,25 @@ def test_folder_index_refuses_a_symlinked_subfolder(fund_hold_case, tmp_path):
     assert all("secret" not in e.file for e in result.entries)
     assert sorted(e.file for e in result.entries) == sorted(p.name for p in folder.iterdir() if p.is_file()
                                                             and not p.is_symlink())
+
+
+def test_copies_left_by_a_killed_build_are_removed(tmp_path, monkeypatch):
+    """kill -9 skips the clean-up: the next build removes the dead process's copies."""
+    import subprocess
+    import sys
+    import tempfile
+
+    from docgen.evidence.snapshot import Snapshot
+
+    monkeypatch.setattr(tempfile, "tempdir", str(tmp_path))
+    child = subprocess.run([sys.executable, "-c", "import os, signal\n"
+                            "from docgen.evidence.snapshot import Snapshot\n"
+                            "s = Snapshot(); (s.dir / '0001.pdf').write_bytes(b'buyer data')\n"
+                            "print(s.dir, flush=True); os.kill(os.getpid(), signal.SIGKILL)"],
+                           capture_output=True, text=True, env={**os.environ, "TMPDIR": str(tmp_path)})
+    assert child.returncode == -9
+    left = Path(child.stdout.strip())
+    assert left.parent == tmp_path and (left / "0001.pdf").is_file()
+    mine = Snapshot()  # a live one of this process is kept
+    other = Snapshot()
+    assert not left.exists() and mine.dir.exists() and other.dir.exists()

@@ -92,12 +92,44 @@ def check_openable(folder: Path, rel: str) -> None:
     os.close(open_inside(folder, rel))
 
 
+PREFIX = "docgen-evidence-"
+
+
+def remove_stale(tmp: Path | None = None) -> list[Path]:
+    """Private folders left by builds that were killed (`docgen-evidence-<pid>-*` whose
+    process is gone, ours only): they hold copies of evidence, buyer data included."""
+    tmp = Path(tmp or tempfile.gettempdir())
+    removed = []
+    try:
+        entries = list(os.scandir(tmp))
+    except OSError:
+        return removed
+    for entry in entries:
+        if not entry.name.startswith(PREFIX):
+            continue
+        pid = entry.name[len(PREFIX):].split("-", 1)[0]
+        try:
+            st = entry.stat(follow_symlinks=False)
+            if not (pid.isdigit() and stat.S_ISDIR(st.st_mode) and st.st_uid == os.getuid()):
+                continue
+            os.kill(int(pid), 0)
+            continue  # that process still runs (or the pid was reused): left alone
+        except ProcessLookupError:
+            pass
+        except (OSError, ValueError, OverflowError):  # PermissionError: someone else's live process
+            continue
+        shutil.rmtree(entry.path, ignore_errors=True)
+        removed.append(Path(entry.path))
+    return removed
+
+
 class Snapshot:
     """A private folder of evidence copies, removed when no entry refers to it any more
-    (and at exit)."""
+    (and at exit); ones left by killed builds are removed when the next one starts."""
 
     def __init__(self) -> None:
-        self.dir = Path(tempfile.mkdtemp(prefix="docgen-evidence-"))  # 0700
+        remove_stale()
+        self.dir = Path(tempfile.mkdtemp(prefix=f"{PREFIX}{os.getpid()}-"))  # 0700
         self._n = 0
         self._finalizer = weakref.finalize(self, shutil.rmtree, str(self.dir), True)
 
