@@ -81,7 +81,7 @@ def test_csv_with_three_bad_rows_builds_the_others_and_names_them(csv_batch):
     assert where == [(3, "货件号", "items[0].order"), (5, "evidence", "evidence"),
                      (6, "事实1日期", "facts[0].date")]
     bad_date = next(p for p in batch.problems if p.where.row == 6)
-    assert "valid date" in bad_date.message  # the loader's own words
+    assert "is not a date: write it as YYYY-MM-DD" in bad_date.message  # the loader's own words (a code)
     assert "A09_missing_*.pdf" in next(p for p in batch.problems if p.where.row == 5).message
     # nothing half-written for refused rows
     assert sorted(p.name for p in (batch.outdir / "cases").iterdir()) == [

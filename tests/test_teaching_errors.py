@@ -132,3 +132,30 @@ def test_cli_with_chinese_locale_teaches_with_line_numbers(tmp_path):
     r = _cli_zh(case)
     assert r.returncode == 2 and f"case.yaml:{_line_of(case, '2026年10月28日')}: notice.date:" in r.stderr
     assert "写成 2026-10-28" in r.stderr
+
+
+@pytest.mark.parametrize("edit, field, code, zh, en", [
+    # pydantic's own words never reach the seller: each kind of error has a code (#15, found by #14's batch)
+    (lambda t: t.replace("  date: 2026-10-28", '  date: "30.02.2026"', 1), "notice.date", "case.not-a-date",
+     "'30.02.2026' 不是有效日期：请写成 YYYY-MM-DD", "'30.02.2026' is not a date: write it as YYYY-MM-DD"),
+    (lambda t: t.replace("  date: 2026-10-28", "  date: 2026-02-30", 1), "notice.date", "yaml.no-such-date",
+     "日历上没有这一天", "no such date"),
+    (lambda t: t.replace("appeal_round: 1", "appeal_round: 1\nappeal_round: 2"), "appeal_round", "yaml.duplicate-key",
+     "写了两次", "is given twice"),
+    (lambda t: t.replace('shop_id: "123456789"', 'shop_id: "12345abc"'), "seller.shop_id", "case.shop-id-digits",
+     "店铺 ID 只能是数字", "shop ID must be digits only"),
+])
+def test_value_errors_are_codes_in_the_sellers_language(tmp_path, edit, field, code, zh, en):
+    case = _case(tmp_path, edit)
+    (p,) = [p for p in _problems(case) if p.field == field]
+    assert p.code == code and zh in p.render("zh") and en in p.render("en")
+    assert "Input should" not in p.render("zh") and "Value error" not in p.render("en")
+
+
+def test_out_of_range_number_names_the_limit_and_never_echoes_personal_data(tmp_path):
+    case = _case(tmp_path, lambda t: t.replace("appeal_round: 1", "appeal_round: 25"))
+    (p,) = [p for p in _problems(case) if p.field == "appeal_round"]
+    assert p.code == "case.at-most" and p.render("zh").endswith("appeal_round: 25 太大：最多为 20")
+    case = _case(tmp_path / "2", lambda t: t.replace("  date: 2026-10-28", '  date: "+7 912 345-67-89"', 1))
+    (p,) = [p for p in _problems(case) if p.field == "notice.date"]
+    assert p.code == "case.not-a-date" and "345" not in p.render("en") and "…" in p.render("en")

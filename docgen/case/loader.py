@@ -17,7 +17,7 @@ from docgen.case.model import Case, EvidenceItem
 from docgen.case.types import case_type, type_fields
 from docgen.case.yaml_source import YamlDoc, parse_yaml
 from docgen.errors import DocgenError, Problem
-from docgen.i18n import msg
+from docgen.i18n import Msg, msg
 
 MAX_CASE_BYTES = 2 * 1024 * 1024
 
@@ -152,6 +152,41 @@ _FRIENDLY = {
 }
 
 
+_BY_KIND = {  # pydantic error type prefix → message code with the input/limit as parameters
+    "date": "case.not-a-date", "int_": "case.must-be-integer", "float_": "case.must-be-number",
+    "decimal_": "case.must-be-number", "bool_": "case.must-be-yes-no", "greater_than_equal": "case.at-least",
+    "greater_than": "case.more-than", "less_than_equal": "case.at-most", "less_than": "case.less-than",
+    "literal_error": "case.one-of",
+}
+
+
+def _looks_personal(text: str) -> bool:
+    from docgen.evidence.pii import pii_kinds
+
+    return bool(pii_kinds(text))
+
+
+def _pydantic_message(e: dict) -> str:
+    """pydantic's error in docgen's words (a catalog code, so the seller reads it in their
+    language); a validator of the model raises ValueError(msg(...)), which is kept as it is."""
+    kind, ctx, value = e["type"], e.get("ctx") or {}, e.get("input")
+    if kind in _FRIENDLY:
+        return msg(_FRIENDLY[kind])
+    if kind.startswith("date") and (day := _chinese_date(value)) is not None:
+        return msg("case.date-chinese-style", value=value, iso=day.isoformat())
+    error = ctx.get("error")
+    if kind == "value_error" and isinstance(error, ValueError) and error.args and isinstance(error.args[0], Msg):
+        return error.args[0]
+    for prefix, code in _BY_KIND.items():
+        if kind.startswith(prefix):
+            shown = value if isinstance(value, (str, int, float, bool)) and len(str(value)) <= 60 else "…"
+            if isinstance(shown, str) and _looks_personal(shown):
+                shown = "…"  # never echo buyer data, even a value in the wrong field
+            limit = next((ctx[k] for k in ("ge", "gt", "le", "lt") if k in ctx), "")
+            return msg(code, value=shown, limit=limit, choices=ctx.get("expected", ""))
+    return msg("case.invalid-value", detail=e["msg"].removeprefix("Value error, "))
+
+
 def _pydantic_problems(err: ValidationError, file: str, lines: YamlDoc) -> list[Problem]:
     problems = []
     for e in err.errors(include_url=False):
@@ -160,12 +195,7 @@ def _pydantic_problems(err: ValidationError, file: str, lines: YamlDoc) -> list[
         # ("date" only when doubled: a field named date, such as notice.date, stays in the path)
         loc = tuple(x for i, x in enumerate(loc) if x not in ("str", "int", "none", "literal[...]")
                     and not (x == "date" and i and loc[i - 1] == "date"))
-        if e["type"] in _FRIENDLY:
-            message = msg(_FRIENDLY[e["type"]])
-        elif e["type"].startswith("date") and (day := _chinese_date(e.get("input"))) is not None:
-            message = msg("case.date-chinese-style", value=e["input"], iso=day.isoformat())
-        else:
-            message = msg("case.invalid-value", detail=e["msg"].removeprefix("Value error, "))
+        message = _pydantic_message(e)
         problems.append(Problem(file=file, field=_field_path(loc), message=message, line=lines.line(loc)))
     return problems
 

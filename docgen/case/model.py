@@ -9,6 +9,7 @@ from typing import Annotated, Literal
 from pydantic import BaseModel, ConfigDict, Field, Strict, field_validator, model_validator
 
 from docgen.case.types import CASE_TYPES  # noqa: E402  (re-exported)
+from docgen.i18n import msg
 LANGUAGES = ("zh", "en")
 TARGETS = ("ru", "en")
 
@@ -46,14 +47,14 @@ class Seller(_Strict):
     @classmethod
     def _digits(cls, v: str) -> str:
         if not v.isdigit():
-            raise ValueError("shop ID must be digits only, as shown in the Ozon seller account")
+            raise ValueError(msg("case.shop-id-digits"))
         return v
 
     @field_validator("email")
     @classmethod
     def _email(cls, v: str | None) -> str | None:
         if v is not None and not _EMAIL.match(v):
-            raise ValueError(f"not an e-mail address")
+            raise ValueError(msg("case.not-an-email"))
         return v
 
 
@@ -74,7 +75,7 @@ class Item(_Strict):
     @model_validator(mode="after")
     def _order_or_sku(self) -> "Item":
         if not self.order and not self.sku:
-            raise ValueError("each item needs an order (posting number) or a sku")
+            raise ValueError(msg("case.item-order-or-sku"))
         return self
 
 
@@ -87,7 +88,7 @@ class Period(_Strict):
     @model_validator(mode="after")
     def _ordered(self) -> "Period":
         if self.to < self.from_:
-            raise ValueError("period: `to` is before `from`")
+            raise ValueError(msg("case.period-reversed"))
         return self
 
     def contains(self, day: dt.date) -> bool:
@@ -125,7 +126,7 @@ class EvidenceItem(_Strict):
     @classmethod
     def _id_shape(cls, v: str) -> str:
         if not _EVIDENCE_ID.match(v):
-            raise ValueError("evidence id must start with a letter and hold only letters, digits, - or _ (e.g. E1)")
+            raise ValueError(msg("case.evidence-id-shape"))
         return v
 
 
@@ -177,7 +178,7 @@ class Case(_Strict):
         from docgen.case.types import CASE_TYPE_TABLE
 
         if v not in CASE_TYPE_TABLE:
-            raise ValueError(f"Input should be {', '.join(repr(n) for n in CASE_TYPE_TABLE)}")
+            raise ValueError(msg("case.unknown-case-type", choices=", ".join(CASE_TYPE_TABLE)))
         return v
 
     # where human translations live, by target language

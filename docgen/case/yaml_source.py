@@ -24,14 +24,15 @@ MAX_SCALAR_CHARS = 100_000
 
 # what the YAML reader refuses anywhere in the stream (PyYAML's Reader.NON_PRINTABLE)
 _NON_PRINTABLE = re.compile("[^\x09\x0A\x0D\x20-\x7E\x85\xA0-\uD7FF\uE000-\uFFFD\U00010000-\U0010ffff]")
+# a YAML type → the message code for a value that is not of it
 _TAG_NAMES = {
-    "tag:yaml.org,2002:timestamp": "a date (YYYY-MM-DD)",
-    "tag:yaml.org,2002:int": "a whole number",
-    "tag:yaml.org,2002:float": "a number",
-    "tag:yaml.org,2002:bool": "true or false",
-    "tag:yaml.org,2002:null": "empty (null)",
-    "tag:yaml.org,2002:binary": "base64 data",
-    "tag:yaml.org,2002:str": "text",
+    "tag:yaml.org,2002:timestamp": "yaml.not-date",
+    "tag:yaml.org,2002:int": "yaml.not-int",
+    "tag:yaml.org,2002:float": "yaml.not-float",
+    "tag:yaml.org,2002:bool": "yaml.not-bool",
+    "tag:yaml.org,2002:null": "yaml.not-null",
+    "tag:yaml.org,2002:binary": "yaml.not-binary",
+    "tag:yaml.org,2002:str": "yaml.not-text",
 }
 _MAP = "tag:yaml.org,2002:map"
 _SEQ = "tag:yaml.org,2002:seq"
@@ -99,30 +100,30 @@ class _Builder:
         self.nodes += 1
         if self.nodes > MAX_NODES:
             if self.nodes == MAX_NODES + 1:
-                self.problem(loc, node, f"more than {MAX_NODES} values (aliases expanding too far?)")
+                self.problem(loc, node, msg("yaml.too-many-values", limit=MAX_NODES))
             return None
         if id(node) in stack:
-            self.problem(loc, node, "an alias refers to the value that contains it")
+            self.problem(loc, node, msg("yaml.alias-loop"))
             return None
         if isinstance(node, yaml.ScalarNode):
             return self.scalar(node, loc)
         stack = stack | {id(node)}
         if isinstance(node, yaml.SequenceNode):
             if node.tag != _SEQ:
-                self.problem(loc, node, f"unsupported tag {node.tag}: write a plain list")
+                self.problem(loc, node, msg("yaml.tag-list", tag=node.tag))
                 return None
             return [self.build(child, loc + (i,), stack) for i, child in enumerate(node.value)]
         if node.tag != _MAP:
-            self.problem(loc, node, f"unsupported tag {node.tag}: write plain fields")
+            self.problem(loc, node, msg("yaml.tag-mapping", tag=node.tag))
             return None
         out: dict = {}
         first_line: dict = {}
         for knode, vnode in node.value:
             if knode.tag == "tag:yaml.org,2002:merge":
-                self.problem(loc, knode, "merge keys (<<) are not supported: write the fields out")
+                self.problem(loc, knode, msg("yaml.merge-key"))
                 continue
             if not isinstance(knode, yaml.ScalarNode):
-                self.problem(loc, knode, "a field name must be plain text, not a list or mapping")
+                self.problem(loc, knode, msg("yaml.key-not-scalar"))
                 continue
             key = self.scalar(knode, loc)
             if key is None and knode.tag != "tag:yaml.org,2002:null":
@@ -130,12 +131,12 @@ class _Builder:
             try:
                 hash(key)
             except TypeError:
-                self.problem(loc, knode, "a field name must be plain text")
+                self.problem(loc, knode, msg("yaml.key-not-text"))
                 continue
             here = knode.start_mark.line + 1
             if key in first_line:
-                self.problem(loc + (key,), knode, f"field {_short(key)} is given twice (lines {first_line[key]} "
-                             f"and {here}); keep one")
+                self.problem(loc + (key,), knode, msg("yaml.duplicate-key", key=_short(key),
+                                                                   first=first_line[key], second=here))
                 continue
             first_line[key] = here
             out[key] = self.build(vnode, loc + (key,), stack)
@@ -143,25 +144,25 @@ class _Builder:
 
     def scalar(self, node: yaml.ScalarNode, loc: tuple) -> Any:
         if len(node.value) > MAX_SCALAR_CHARS:
-            self.problem(loc, node, f"value longer than {MAX_SCALAR_CHARS} characters")
+            self.problem(loc, node, msg("yaml.value-too-long", limit=MAX_SCALAR_CHARS))
             return None
         try:
             value = self.loader.construct_object(node, deep=True)
         except Exception:  # PyYAML raises ValueError/KeyError/IndexError/… for bad scalars
             kind = _TAG_NAMES.get(node.tag)
             if kind:
-                self.problem(loc, node, f"not {kind}" + (" — no such date" if "timestamp" in node.tag
-                                                          and re.match(r"^\d{4}-\d\d?-\d\d?$", node.value) else ""))
+                no_such_day = "timestamp" in node.tag and re.match(r"^\d{4}-\d\d?-\d\d?$", node.value)
+                self.problem(loc, node, msg("yaml.no-such-date" if no_such_day else kind))
             else:
-                self.problem(loc, node, f"unsupported tag {node.tag}")
+                self.problem(loc, node, msg("yaml.tag-unsupported", tag=node.tag))
             return None
         finally:
             self.loader.constructed_objects.clear()
         if isinstance(value, str):
             bad = control_chars(value)
             if bad:
-                self.problem(loc, node, "control character " + ", ".join(f"U+{ord(c):04X}" for c in bad)
-                             + " in the text: delete it")
+                self.problem(loc, node, msg("yaml.control-character",
+                                                    chars=", ".join(f"U+{ord(c):04X}" for c in bad)))
         return value
 
 
