@@ -377,7 +377,8 @@ def test_report_in_chinese_with_status_words_and_machine_values(csv_batch, tmp_p
     assert refused[5].endswith("里没有与「A09_missing_*.pdf」匹配的文件")
     assert refused[3].startswith("资金冻结（fund_hold）的行必须填订单号")
     bad_date = next(p for p in batch.problems if p.where.row == 6).message
-    assert bad_date.code == "case.invalid-value" and refused[6] == render(bad_date, "zh")  # the loader's message
+    assert bad_date.code == "case.not-a-date" and refused[6] == render(bad_date, "zh")  # the loader's message
+    assert "不是有效日期" in refused[6]
     text = page.read_text(encoding="utf-8")
     assert "<h2>案件</h2>" in text and "共 2 个案件：已生成 2 个" in text and '<tr class="built">' in text
 
