@@ -205,6 +205,7 @@ def test_languagetool_start_is_announced_on_stderr(tmp_path, monkeypatch, capsys
     monkeypatch.delenv("LT_URL", raising=False)
     monkeypatch.setenv("DOCGEN_LT_JARS", str(jars))
     monkeypatch.setenv("DOCGEN_STATE_DIR", str(tmp_path / "state"))
+    monkeypatch.setenv("DOCGEN_CACHE_DIR", str(tmp_path / "cache"))  # grammar cached by another test: no start
     text = tmp_path / "letter.txt"
     text.write_text("Просим снять удержание средств по заказу.\n", encoding="utf-8")
     assert main(["check", str(text), "--lang", "ru"]) == 0
