@@ -54,9 +54,8 @@ def _row(order: str, day: int, amount: str = "3480.00 RUB", evidence: str = "") 
 
 
 @pytest.fixture(scope="module")
-def csv_batch(tmp_path_factory, languagetool, built_samples):
-    """A CSV of 5 held orders, 3 of them bad, built once (2 workers) for the tests below.
-    (After the samples: the letters share their template sentences, checked once.)"""
+def csv_batch(tmp_path_factory, languagetool):
+    """A CSV of 5 held orders, 3 of them bad, built once (2 workers) for the tests below."""
     base = tmp_path_factory.mktemp("csv-batch")
     _evidence(base, ["58213741-0017-1", "58213742-0017-1"])
     rows = [HEADER, _row("58213741-0017-1", 24),
@@ -225,7 +224,7 @@ def test_seller_api_posting_list_as_one_performance_case(tmp_path):
     assert case.facts[0].text == "2 个货件因承运商停收延迟交接。"
 
 
-def test_seller_api_product_list_takedowns_and_root_causes(tmp_path, languagetool, built_samples):
+def test_seller_api_product_list_takedowns_and_root_causes(tmp_path, languagetool):
     src = tmp_path / "products.json"
     shutil.copy(DATA / "product-info-list.json", src)
     defaults = _defaults(tmp_path, case_type="listing_takedown", facts=[], notice={"date": "2026-10-12"},

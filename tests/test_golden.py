@@ -28,21 +28,24 @@ def _normalise(text: str) -> str:
 
 
 def _outputs(result) -> list[Path]:
-    return sorted(p for p in result.outdir.iterdir() if p.suffix in (".pdf", ".docx"))
+    """Every printable output, in every folder of the layout (submit/, seller/, review/)."""
+    return sorted(p for p in result.outdir.rglob("*") if p.suffix in (".pdf", ".docx"))
 
 
 @pytest.mark.parametrize("name", SAMPLE_NAMES)
 def test_output_text_matches_golden(built_samples, name):
     result = built_samples[name]
     mismatched = []
-    for path in _outputs(result):
+    outputs = _outputs(result)
+    assert len(outputs) >= 10, outputs  # letter, seller copy, indexes, bundle, sign-off, review: none skipped
+    for path in outputs:
         text = _normalise(pdf_text(path) if path.suffix == ".pdf" else docx_text(path))
-        golden = GOLDEN / name / f"{path.name}.txt"
+        golden = GOLDEN / name / f"{path.relative_to(result.outdir).as_posix()}.txt"
         if UPDATE:
             golden.parent.mkdir(parents=True, exist_ok=True)
             golden.write_text(text, encoding="utf-8")
             continue
         assert golden.is_file(), f"no golden file {golden}: run with DOCGEN_UPDATE_GOLDEN=1"
         if golden.read_text(encoding="utf-8") != text:
-            mismatched.append(path.name)
+            mismatched.append(path.relative_to(result.outdir).as_posix())
     assert not mismatched, f"{name}: text differs from tests/golden for {mismatched} (see the module docstring)"
