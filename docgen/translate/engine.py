@@ -1,9 +1,13 @@
 """Machine translation through CTranslate2, reading Argos packages directly.
 
-Unlike argostranslate's own `translate()`, which sends one sentence at a time, all
-sentences of all segments go to CTranslate2 in one `translate_batch` call, so the
-model's batching does the work. Decoding options match argostranslate's, so the same
-package gives the same output."""
+Unlike argostranslate's own `translate()`, which sends one sentence at a time, the
+sentences of all segments go to CTranslate2 together, batched by token length: sentences
+of the same length form one batch, so no sentence is padded. Padding changes the float
+sums inside attention (the reduction runs over the padded length), and at a near-tie the
+decoder then picks another token: a sentence's translation would depend on the other
+sentences sent with it (15 of 100 differed in bench/mt_bench.py at beam 1). Without
+padding, and with argostranslate's decoding options, the same package gives the same
+output as argostranslate's sentence-by-sentence path, whatever else is in the batch."""
 from __future__ import annotations
 
 import re
@@ -55,10 +59,18 @@ class PackageTranslator:
         translator, sp = _load(str(self.package.model_dir), str(self.package.sentencepiece), self.threads)
         tokens = [sp.encode(s, out_type=str) for s in sentences]
         prefix = self.package.target_prefix
-        results = translator.translate_batch(
-            tokens, target_prefix=[[prefix]] * len(tokens) if prefix else None, replace_unknowns=True,
-            max_batch_size=MAX_BATCH_TOKENS, batch_type="tokens", beam_size=self.beam_size, num_hypotheses=1,
-            length_penalty=LENGTH_PENALTY, max_decoding_length=self.max_decoding_length)
+        by_length: dict[int, list[int]] = {}
+        for i, t in enumerate(tokens):
+            by_length.setdefault(len(t), []).append(i)
+        results: list = [None] * len(tokens)
+        for idx in by_length.values():  # one batch per length: nothing padded (see the module docstring)
+            batch = translator.translate_batch(
+                [tokens[i] for i in idx], target_prefix=[[prefix]] * len(idx) if prefix else None,
+                replace_unknowns=True, max_batch_size=MAX_BATCH_TOKENS, batch_type="tokens",
+                beam_size=self.beam_size, num_hypotheses=1, length_penalty=LENGTH_PENALTY,
+                max_decoding_length=self.max_decoding_length)
+            for i, r in zip(idx, batch, strict=True):
+                results[i] = r
         out = []
         for r in results:
             value = sp.decode_pieces(r.hypotheses[0]).replace("▁", " ").replace("_", " ")
