@@ -1,5 +1,7 @@
 """MT benchmark: the same Argos package through docgen's engine, through
-argostranslate's own translate path, and through a bare CTranslate2 call.
+argostranslate's own translate path, and through bare CTranslate2 calls (one padded
+batch, and one batch per source length as docgen does: padding changes the float sums
+in attention and flips near-ties, so only unpadded batches give argostranslate's output).
 
     .venv/bin/python bench/mt_bench.py [--sentences 100] [--repeat 3] [--min-len 20] [--max-len 60]
 
@@ -86,8 +88,20 @@ class _Counting:
 
     def translate_batch(self, *args, **kwargs):
         results = self._t.translate_batch(*args, **kwargs, **self._extra)
+        if kwargs.get("asynchronous"):
+            return [_CountingAsync(r, self._lengths) for r in results]
         self._lengths.extend(len(r.hypotheses[0]) for r in results)
         return results
+
+
+class _CountingAsync:
+    def __init__(self, pending, lengths: list[int]):
+        self._p, self._lengths = pending, lengths
+
+    def result(self):
+        r = self._p.result()
+        self._lengths.append(len(r.hypotheses[0]))
+        return r
 
 
 def run_child(engine: str, beam: int, texts: list[str], pkg_dir: Path, min_len: int, max_len: int) -> dict:
@@ -143,7 +157,7 @@ def run_child(engine: str, beam: int, texts: list[str], pkg_dir: Path, min_len: 
             out = SegmentTranslator(mt=mt, cache=cache).translate_batch(texts, "en", "ru")
             cache.close()
             (DATA / f"cache-{os.getpid()}.sqlite").unlink()
-    else:  # bare ctranslate2 on pre-tokenized input, one batch
+    else:  # bare ctranslate2 on pre-tokenized input: one padded batch, or one batch per token length
         import ctranslate2
 
         sp = spm.SentencePieceProcessor(model_file=str(pkg_dir / "sentencepiece.model"))
@@ -151,9 +165,19 @@ def run_child(engine: str, beam: int, texts: list[str], pkg_dir: Path, min_len: 
                                     compute_type="auto")
         tokens = [sp.encode(t, out_type=str) for t in texts]
         tr.translate_batch(tokens[:1], beam_size=beam)
+        kw = dict(replace_unknowns=True, max_batch_size=1024, batch_type="tokens", beam_size=beam, num_hypotheses=1,
+                  length_penalty=0.2, **bounds)
         t0, c0 = time.perf_counter(), time.process_time()
-        res = tr.translate_batch(tokens, replace_unknowns=True, max_batch_size=1024, batch_type="tokens",
-                                 beam_size=beam, num_hypotheses=1, length_penalty=0.2, **bounds)
+        if engine == "bare-ct2-padded":
+            res = tr.translate_batch(tokens, **kw)
+        else:
+            groups: dict[int, list[int]] = {}
+            for i, t in enumerate(tokens):
+                groups.setdefault(len(t), []).append(i)
+            res = [None] * len(tokens)
+            for idx in groups.values():
+                for i, r in zip(idx, tr.translate_batch([tokens[i] for i in idx], **kw)):
+                    res[i] = r
         out = [sp.decode_pieces(r.hypotheses[0]).replace("▁", " ").replace("_", " ").lstrip(" ") for r in res]
         lengths = [len(r.hypotheses[0]) for r in res]
     elapsed, cpu = time.perf_counter() - t0, time.process_time() - c0
@@ -161,10 +185,10 @@ def run_child(engine: str, beam: int, texts: list[str], pkg_dir: Path, min_len: 
 
 
 def explain_differences(pkg_dir: Path, texts: list[str], differing: list[int], beam: int, min_len: int,
-                        max_len: int) -> None:
-    """Where a sentence decoded alone (argostranslate's path) and inside the batch
-    (docgen's) part, and how far apart the two candidate tokens' log-probabilities
-    are there (score_batch)."""
+                        max_len: int) -> str:
+    """Where a sentence decoded alone (argostranslate's path) and inside one padded batch
+    part, and how far apart the two candidate tokens' log-probabilities are there
+    (score_batch): the reason docgen never pads (docgen/translate/engine.py)."""
     import ctranslate2
     import sentencepiece as spm
 
@@ -187,11 +211,11 @@ def explain_differences(pkg_dir: Path, texts: list[str], differing: list[int], b
             return tr.score_batch([sources[i]], [target])[0].log_probs[k]
 
         margins.append(abs(logp(alone[k]) - logp(batched[k])))
-    if margins:
-        print(f"        outputs that differ ({len(differing)}): decoded alone and in the batch, the two paths part at a "
-              f"token whose two candidates' log-probs differ by {min(margins):.1e}-{max(margins):.1e} nats "
-              f"(median {statistics.median(margins):.1e}): near-ties within CTranslate2's int8 noise "
-              f"(compute_type auto; batch padding changes it), which a random-weight model has at every step")
+    if not margins:
+        return ""
+    return (f"the padded batch parts from the sentence decoded alone at a token whose two candidates' log-probs "
+            f"differ by {min(margins):.1e}-{max(margins):.1e} nats (median {statistics.median(margins):.1e}): "
+            f"padding changes the float sums in attention, enough to flip such near-ties")
 
 
 def main() -> None:
@@ -212,7 +236,7 @@ def main() -> None:
     print(f"{len(texts)} sentences, {in_words / len(texts):.0f} words each; {os.cpu_count()} cores, load "
           f"{os.getloadavg()[0]:.1f}; outputs bounded to {args.min_len}-{args.max_len} tokens for every engine; "
           f"model: 6+6 layers, d512, 8 heads, FFN 2048, 32k vocab, int8 (random weights)")
-    engines = ("bare-ctranslate2", "docgen", "docgen+glossary", "argostranslate")
+    engines = ("bare-ct2-padded", "bare-ct2-by-length", "docgen", "docgen+glossary", "argostranslate")
     for beam in (1, 4):
         runs: dict[str, list[dict]] = {e: [] for e in engines}
         for _ in range(args.repeat):  # interleaved, so machine noise hits every engine alike
@@ -233,24 +257,31 @@ def main() -> None:
             pairs = list(zip(runs[a][0]["outputs"], runs[b][0]["outputs"]))
             return f"{sum(x == y for x, y in pairs)}/{len(pairs)}"
 
-        differing = [i for i, (x, y) in enumerate(zip(runs["docgen"][0]["outputs"], runs["argostranslate"][0]["outputs"]))
-                     if x != y]
-        if differing:
-            explain_differences(pkg_dir, texts, differing, beam, args.min_len, args.max_len)
+        padded_diff = [i for i, (x, y) in enumerate(zip(runs["bare-ct2-padded"][0]["outputs"],
+                                                           runs["argostranslate"][0]["outputs"])) if x != y]
         tok_rate = {e: runs[e][0]["out_tokens"] / med[e] for e in engines}
-        print(f"        CPU time (less sensitive to other users of the machine): docgen {cpu['docgen']:.1f} s, "
-              f"argostranslate {cpu['argostranslate']:.1f} s ({cpu['argostranslate'] / cpu['docgen']:.1f}x), "
-              f"bare CTranslate2 {cpu['bare-ctranslate2']:.1f} s (docgen at "
-              f"{cpu['bare-ctranslate2'] / cpu['docgen']:.0%} of its efficiency)")
-        print(f"        docgen vs argostranslate: {med['argostranslate'] / med['docgen']:.1f}x the sentences/s; "
-              f"identical outputs {same('docgen', 'argostranslate')} (bare CTranslate2: "
-              f"{same('bare-ctranslate2', 'argostranslate')})")
-        print(f"        docgen vs bare CTranslate2: {tok_rate['docgen'] / tok_rate['bare-ctranslate2']:.0%} of its "
-              f"tokens/s; with glossary protection and a cold cache: "
-              f"{tok_rate['docgen+glossary'] / tok_rate['bare-ctranslate2']:.0%} (tokens/s, outputs of "
-              f"{runs['docgen+glossary'][0]['out_tokens'] / args.sentences:.1f} vs "
+        print(f"        identical to argostranslate: docgen {same('docgen', 'argostranslate')}, bare CTranslate2 by "
+              f"length {same('bare-ct2-by-length', 'argostranslate')}, in one padded batch "
+              f"{same('bare-ct2-padded', 'argostranslate')}")
+        if padded_diff:
+            why = explain_differences(pkg_dir, texts, padded_diff, beam, args.min_len, args.max_len)
+            if why:
+                print(f"        ({why})")
+        print(f"        CPU seconds (all threads; less sensitive to other users of the machine): docgen "
+              f"{cpu['docgen']:.1f}, argostranslate {cpu['argostranslate']:.1f}, bare by length "
+              f"{cpu['bare-ct2-by-length']:.1f}, bare padded {cpu['bare-ct2-padded']:.1f}")
+        print(f"        docgen vs argostranslate: {med['argostranslate'] / med['docgen']:.1f}x the sentences/s "
+              f"(CPU: {cpu['argostranslate'] / cpu['docgen']:.1f}x); bare by length: "
+              f"{med['argostranslate'] / med['bare-ct2-by-length']:.1f}x (CPU "
+              f"{cpu['argostranslate'] / cpu['bare-ct2-by-length']:.1f}x); bare padded (outputs differ): "
+              f"{med['argostranslate'] / med['bare-ct2-padded']:.1f}x (CPU "
+              f"{cpu['argostranslate'] / cpu['bare-ct2-padded']:.1f}x)")
+        print(f"        docgen at {tok_rate['docgen'] / tok_rate['bare-ct2-by-length']:.0%} of bare CTranslate2's "
+              f"tokens/s by length (CPU {cpu['bare-ct2-by-length'] / cpu['docgen']:.0%}), "
+              f"{tok_rate['docgen'] / tok_rate['bare-ct2-padded']:.0%} of the padded batch's; with glossary "
+              f"protection and a cold cache {tok_rate['docgen+glossary'] / tok_rate['bare-ct2-by-length']:.0%} "
+              f"(outputs of {runs['docgen+glossary'][0]['out_tokens'] / args.sentences:.1f} vs "
               f"{runs['docgen'][0]['out_tokens'] / args.sentences:.1f} tokens)")
-
 
 if __name__ == "__main__":
     main()

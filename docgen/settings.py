@@ -18,7 +18,7 @@ with the settings it was given, not with whatever the process environment says.
 | `DOCGEN_CHANNELS` | `channels_file` (where each case type is sent) | `channels/channels.yaml` of the project |
 | `LT_URL` | `lt_url` (an existing LanguageTool server) | none: docgen starts its own |
 | `DOCGEN_LT_HEAP` | `lt_heap` | `1g` |
-| `DOCGEN_MT_THREADS` | `mt_threads` (0: CTranslate2 decides) | `0` |
+| `DOCGEN_MT_THREADS` | `mt_threads` (0: one CTranslate2 worker per core, at most 4, one thread each; N: one worker on N threads) | `0` |
 | `DOCGEN_UI`, then `LC_ALL`, `LC_MESSAGES`, `LANG` | `ui_language` (language of messages: en, zh) | `en` |
 | `DOCGEN_DEBUG` | `debug` (tracebacks for internal errors) | off |
 | `NO_COLOR` | `colour` off | colour in a terminal |

@@ -10,6 +10,7 @@ padding, and with argostranslate's decoding options, the same package gives the 
 output as argostranslate's sentence-by-sentence path, whatever else is in the batch."""
 from __future__ import annotations
 
+import os
 import re
 from dataclasses import dataclass, field
 from functools import lru_cache
@@ -29,13 +30,24 @@ def split_sentences(text: str) -> list[str]:
     return [p for p in parts if p] or [text]
 
 
+def _workers(threads: int) -> tuple[int, int]:
+    """(inter_threads, intra_threads): by default one worker per core (at most 4), each
+    on one thread, so that the length batches — small, as a letter's sentences have
+    different lengths — run side by side; `mt_threads` > 0: one worker with that many."""
+    if threads > 0:
+        return 1, threads
+    return max(1, min(os.cpu_count() or 1, 4)), 1
+
+
 @lru_cache(maxsize=8)
 def _load(model_dir: str, sp_path: str, threads: int):
     import ctranslate2
     import sentencepiece as spm
 
-    # compute_type "auto", as argostranslate: the same package gives the same output
-    translator = ctranslate2.Translator(model_dir, device="cpu", inter_threads=1, intra_threads=threads,
+    # compute_type "auto", as argostranslate: the same package gives the same output (the number
+    # of threads does not change it; padding does, see the module docstring)
+    inter, intra = _workers(threads)
+    translator = ctranslate2.Translator(model_dir, device="cpu", inter_threads=inter, intra_threads=intra,
                                         compute_type="auto")
     return translator, spm.SentencePieceProcessor(model_file=sp_path)
 
@@ -62,15 +74,17 @@ class PackageTranslator:
         by_length: dict[int, list[int]] = {}
         for i, t in enumerate(tokens):
             by_length.setdefault(len(t), []).append(i)
-        results: list = [None] * len(tokens)
+        pending = []
         for idx in by_length.values():  # one batch per length: nothing padded (see the module docstring)
-            batch = translator.translate_batch(
+            pending.append((idx, translator.translate_batch(
                 [tokens[i] for i in idx], target_prefix=[[prefix]] * len(idx) if prefix else None,
                 replace_unknowns=True, max_batch_size=MAX_BATCH_TOKENS, batch_type="tokens",
                 beam_size=self.beam_size, num_hypotheses=1, length_penalty=LENGTH_PENALTY,
-                max_decoding_length=self.max_decoding_length)
+                max_decoding_length=self.max_decoding_length, asynchronous=True)))  # the workers share them
+        results: list = [None] * len(tokens)
+        for idx, batch in pending:
             for i, r in zip(idx, batch, strict=True):
-                results[i] = r
+                results[i] = r.result()
         out = []
         for r in results:
             value = sp.decode_pieces(r.hypotheses[0]).replace("▁", " ").replace("_", " ")
