@@ -1,9 +1,11 @@
 """Shared fixtures. No test reaches the network: sockets may only connect to loopback."""
 from __future__ import annotations
 
+import os
 import shutil
 import socket
 import subprocess
+import tempfile
 from collections.abc import Mapping
 from pathlib import Path
 
@@ -29,11 +31,42 @@ def _no_network():
     socket.socket.connect = real_connect
 
 
+def _xdist_worker(config) -> bool:
+    return hasattr(config, "workerinput")
+
+
+def pytest_configure(config):
+    """With pytest-xdist (`-n 2`, as ./scripts/test runs), the workers share one
+    LanguageTool server: its state folder is made here, in the controller, before the
+    workers start (they inherit the variable); the first build or fixture that needs the
+    server starts it (the start lock makes the others wait for it), and the controller
+    stops it at the end."""
+    if not _xdist_worker(config) and getattr(config.option, "numprocesses", None) and \
+            not os.environ.get("DOCGEN_TEST_LT_STATE"):
+        os.environ["DOCGEN_TEST_LT_STATE"] = tempfile.mkdtemp(prefix="docgen-test-lt-")
+        config._docgen_lt_state = os.environ["DOCGEN_TEST_LT_STATE"]
+
+
+def pytest_unconfigure(config):
+    state = getattr(config, "_docgen_lt_state", None)
+    if state:
+        os.environ["DOCGEN_STATE_DIR"] = state
+        os.environ.pop("LT_URL", None)
+        from docgen.qa import languagetool as lt
+
+        lt.stop()
+        shutil.rmtree(state, ignore_errors=True)
+        del os.environ["DOCGEN_TEST_LT_STATE"]
+
+
+def _owns_languagetool() -> bool:
+    """False in an xdist worker: the controller stops the shared server."""
+    return not os.environ.get("DOCGEN_TEST_LT_STATE")
+
+
 @pytest.fixture(autouse=True, scope="session")
 def _private_models_and_cache(tmp_path_factory):  # noqa: PT004
     """Tests never see the user's installed models or translation cache."""
-    import os
-
     base = tmp_path_factory.mktemp("docgen-home")
     saved = {k: os.environ.get(k) for k in ("DOCGEN_MODELS_DIR", "DOCGEN_CACHE_DIR", "DOCGEN_STATE_DIR",
                                             "DOCGEN_TM_FILE")}
@@ -41,7 +74,8 @@ def _private_models_and_cache(tmp_path_factory):  # noqa: PT004
     os.environ["DOCGEN_MODELS_DIR"] = str(base / "models")
     os.environ["DOCGEN_CACHE_DIR"] = str(base / "cache")
     # one LanguageTool server for the whole session, even in tests that move the cache
-    os.environ["DOCGEN_STATE_DIR"] = str(base / "state")
+    # (and for all xdist workers: DOCGEN_TEST_LT_STATE, see pytest_configure)
+    os.environ["DOCGEN_STATE_DIR"] = os.environ.get("DOCGEN_TEST_LT_STATE") or str(base / "state")
     # DOCGEN_TEST_LT_URL: a LanguageTool server already running for several checkouts
     # (developers working side by side); CI leaves it unset and the session starts its own
     shared = os.environ.get("DOCGEN_TEST_LT_URL")
@@ -52,7 +86,8 @@ def _private_models_and_cache(tmp_path_factory):  # noqa: PT004
     yield
     from docgen.qa import languagetool as lt
 
-    lt.stop()  # the server a build started on demand
+    if _owns_languagetool():
+        lt.stop()  # the server a build started on demand
     for k, v in saved.items():
         if v is None:
             os.environ.pop(k, None)
@@ -92,7 +127,8 @@ def languagetool(_private_models_and_cache):
     if not st.running:
         pytest.fail(f"LanguageTool could not start: {st.message}")
     yield st
-    lt.stop()
+    if _owns_languagetool():
+        lt.stop()
 
 
 def copy_sample(name: str, dest: Path) -> Path:
@@ -151,6 +187,15 @@ class _BuiltSamples(Mapping):
 def built_samples(tmp_path_factory):
     """The samples, each built once per session on first use (see _BuiltSamples)."""
     return _BuiltSamples(tmp_path_factory.mktemp("samples"))
+
+
+def pytest_collection_modifyitems(config, items):
+    """For `--dist loadgroup`: a module's tests run in one worker (its module fixtures are
+    made once), and every test that reads built_samples in one worker (each sample is
+    built once)."""
+    for item in items:
+        group = "built-samples" if "built_samples" in getattr(item, "fixturenames", ()) else item.module.__name__
+        item.add_marker(pytest.mark.xdist_group(group))
 
 
 @pytest.fixture

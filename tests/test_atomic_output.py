@@ -6,9 +6,11 @@ import pytest
 from docgen import BuildOptions, DocgenError, build
 from docgen.writers import WRITERS, FnWriter
 
+SMALL = BuildOptions(formats=("pdf",), bundle=False)  # what these tests need: some outputs to replace
+
 
 def test_interrupted_build_keeps_previous_outputs(fund_hold_case, monkeypatch):
-    first = build(fund_hold_case)
+    first = build(fund_hold_case, SMALL)
     before = {p.relative_to(first.outdir): p.read_bytes() for p in first.outdir.rglob("*") if p.is_file()}
 
     def exploding(doc):
@@ -16,7 +18,7 @@ def test_interrupted_build_keeps_previous_outputs(fund_hold_case, monkeypatch):
 
     monkeypatch.setitem(WRITERS, "pdf", FnWriter("pdf", ".pdf", exploding))
     with pytest.raises(KeyboardInterrupt):
-        build(fund_hold_case)
+        build(fund_hold_case, SMALL)
     after = {p.relative_to(first.outdir): p.read_bytes() for p in first.outdir.rglob("*") if p.is_file()}
     assert after == before
     leftovers = [p.name for p in fund_hold_case.parent.iterdir() if p.name.startswith(".out")]
@@ -24,9 +26,9 @@ def test_interrupted_build_keeps_previous_outputs(fund_hold_case, monkeypatch):
 
 
 def test_rebuild_replaces_outputs(fund_hold_case):
-    r1 = build(fund_hold_case)
+    r1 = build(fund_hold_case, BuildOptions(formats=("pdf",)))
     assert (r1.outdir / "submit/evidence-bundle.pdf").is_file()
-    r2 = build(fund_hold_case, BuildOptions(bundle=False))  # an output of the earlier build only
+    r2 = build(fund_hold_case, SMALL)  # no bundle: an output of the earlier build only
     assert not (r2.outdir / "submit/evidence-bundle.pdf").exists() and (r2.outdir / "submit/letter.ru.pdf").is_file()
     # a file docgen did not write is never wiped (issue #13): tests/test_output_folder.py
 

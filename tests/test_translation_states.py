@@ -67,7 +67,8 @@ def test_machine_translation_fills_and_is_listed_for_review(fund_hold_case):
 def test_lost_placeholder_is_an_error_and_value_kept(fund_hold_case):
     _drop_translation(fund_hold_case)
     tr = ScriptedTranslator({"ZQ1ZQ2在ZQ3签收ZQ4。": "ZQ1 ZQ2 получил ZQ4 ZQ4."})
-    r = build(fund_hold_case, BuildOptions(translator=SegmentTranslator(mt=tr, cache=None)))
+    r = build(fund_hold_case, BuildOptions(translator=SegmentTranslator(mt=tr, cache=None), formats=("pdf",),
+                                           bundle=False))  # the test reads the letter model and findings
     seg = r.letter.segments["fact.2"]
     assert seg.text("ru").endswith("[пункт выдачи заказов]")
     found = [(f.check, f.where, f.message) for f in r.findings if f.check == "placeholders"]
