@@ -36,15 +36,27 @@ def _xdist_worker(config) -> bool:
 
 
 def pytest_configure(config):
-    """With pytest-xdist (`-n 2`, as ./scripts/test runs), the workers share one
-    LanguageTool server: its state folder is made here, in the controller, before the
-    workers start (they inherit the variable); the first build or fixture that needs the
-    server starts it (the start lock makes the others wait for it), and the controller
-    stops it at the end."""
-    if not _xdist_worker(config) and getattr(config.option, "numprocesses", None) and \
-            not os.environ.get("DOCGEN_TEST_LT_STATE"):
-        os.environ["DOCGEN_TEST_LT_STATE"] = tempfile.mkdtemp(prefix="docgen-test-lt-")
-        config._docgen_lt_state = os.environ["DOCGEN_TEST_LT_STATE"]
+    """With pytest-xdist (`-n 2`, as ./scripts/test runs) and no DOCGEN_TEST_LT_URL (CI),
+    the controller starts one LanguageTool server before the workers start and hands it
+    to them as DOCGEN_TEST_LT_URL (they inherit the variable); it stops it at the end."""
+    if _xdist_worker(config) or not getattr(config.option, "numprocesses", None) or \
+            os.environ.get("DOCGEN_TEST_LT_URL"):
+        return
+    state = tempfile.mkdtemp(prefix="docgen-test-lt-")
+    saved = {k: os.environ.get(k) for k in ("DOCGEN_STATE_DIR", "LT_URL")}
+    os.environ["DOCGEN_STATE_DIR"] = state
+    os.environ.pop("LT_URL", None)
+    from docgen.qa import languagetool as lt
+
+    config._docgen_lt_state = state
+    st = lt.start()
+    for k, v in saved.items():
+        if v is None:
+            os.environ.pop(k, None)
+        else:
+            os.environ[k] = v
+    if st.running:  # otherwise each worker starts its own on demand, as a single process does
+        os.environ["DOCGEN_TEST_LT_URL"] = st.url
 
 
 def pytest_unconfigure(config):
@@ -56,12 +68,7 @@ def pytest_unconfigure(config):
 
         lt.stop()
         shutil.rmtree(state, ignore_errors=True)
-        del os.environ["DOCGEN_TEST_LT_STATE"]
-
-
-def _owns_languagetool() -> bool:
-    """False in an xdist worker: the controller stops the shared server."""
-    return not os.environ.get("DOCGEN_TEST_LT_STATE")
+        os.environ.pop("DOCGEN_TEST_LT_URL", None)
 
 
 @pytest.fixture(autouse=True, scope="session")
@@ -74,8 +81,7 @@ def _private_models_and_cache(tmp_path_factory):  # noqa: PT004
     os.environ["DOCGEN_MODELS_DIR"] = str(base / "models")
     os.environ["DOCGEN_CACHE_DIR"] = str(base / "cache")
     # one LanguageTool server for the whole session, even in tests that move the cache
-    # (and for all xdist workers: DOCGEN_TEST_LT_STATE, see pytest_configure)
-    os.environ["DOCGEN_STATE_DIR"] = os.environ.get("DOCGEN_TEST_LT_STATE") or str(base / "state")
+    os.environ["DOCGEN_STATE_DIR"] = str(base / "state")
     # DOCGEN_TEST_LT_URL: a LanguageTool server already running for several checkouts
     # (developers working side by side); CI leaves it unset and the session starts its own
     shared = os.environ.get("DOCGEN_TEST_LT_URL")
@@ -86,8 +92,7 @@ def _private_models_and_cache(tmp_path_factory):  # noqa: PT004
     yield
     from docgen.qa import languagetool as lt
 
-    if _owns_languagetool():
-        lt.stop()  # the server a build started on demand
+    lt.stop()  # the server a build started on demand
     for k, v in saved.items():
         if v is None:
             os.environ.pop(k, None)
@@ -127,8 +132,7 @@ def languagetool(_private_models_and_cache):
     if not st.running:
         pytest.fail(f"LanguageTool could not start: {st.message}")
     yield st
-    if _owns_languagetool():
-        lt.stop()
+    lt.stop()
 
 
 def copy_sample(name: str, dest: Path) -> Path:
