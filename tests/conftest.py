@@ -202,6 +202,23 @@ def pytest_collection_modifyitems(config, items):
         item.add_marker(pytest.mark.xdist_group(group))
 
 
+@pytest.fixture(scope="session")
+def _draft_built(tmp_path_factory):
+    """A fund-hold case whose fact 2 has no translation yet, built once per session; the
+    review tests take private copies of it (the `draft` fixture of tests/test_review.py)."""
+    import yaml
+
+    from docgen import BuildOptions, build
+
+    case = tmp_path_factory.mktemp("draft") / "fund-hold" / "case.yaml"
+    shutil.copytree(SAMPLES / "fund-hold", case.parent, ignore=shutil.ignore_patterns("out"))
+    data = yaml.safe_load(case.read_text(encoding="utf-8"))
+    del data["facts"][1]["text_ru"]
+    case.write_text(yaml.safe_dump(data, allow_unicode=True), encoding="utf-8")
+    build(case, BuildOptions(languagetool=False))
+    return case.parent
+
+
 @pytest.fixture
 def fund_hold_case(tmp_path) -> Path:
     return copy_sample("fund-hold", tmp_path)

@@ -13,7 +13,7 @@ import yaml
 from docgen.cli import main
 from docgen.errors import DocgenError
 from docgen.pipeline.build import BuildOptions, build_case as build
-from tests.test_review import _draft_built, _edit_xliff, draft  # noqa: F401 — the fixtures
+from tests.test_review import _edit_xliff, draft  # noqa: F401 — the fixture
 
 TM_SOURCE = "2026年10月24日买家在提货点签收了包裹（TM 测试）。"
 TM_TARGET = "24.10.2026 покупатель получил посылку в пункте выдачи."

@@ -19,21 +19,10 @@ from tests.conftest import SAMPLES, docx_text, pdf_text
 NEW_FACT2 = "24.10.2026 покупатель получил посылку в пункте выдачи заказов."
 
 
-@pytest.fixture(scope="module")
-def _draft_built(tmp_path_factory):
-    """A fund-hold case whose fact 2 has no translation yet, built once for the module."""
-    case = tmp_path_factory.mktemp("draft") / "fund-hold" / "case.yaml"
-    shutil.copytree(SAMPLES / "fund-hold", case.parent, ignore=shutil.ignore_patterns("out"))
-    data = yaml.safe_load(case.read_text(encoding="utf-8"))
-    del data["facts"][1]["text_ru"]
-    case.write_text(yaml.safe_dump(data, allow_unicode=True), encoding="utf-8")
-    build(case, BuildOptions(languagetool=False))
-    return case.parent
-
-
 @pytest.fixture
 def draft(_draft_built, tmp_path):
-    """A private copy of that case folder with its outputs (each test may change it)."""
+    """A private copy of the draft built once (conftest `_draft_built`), outputs included:
+    each test may change it."""
     folder = shutil.copytree(_draft_built, tmp_path / "fund-hold")
     return folder / "out"
 
