@@ -399,9 +399,17 @@ def _kill_group(proc_or_pid) -> None:
         deadline = time.monotonic() + wait
         while time.monotonic() < deadline:
             _reap(pid)
-            if not _pid_alive(pid):
+            if not _group_alive(pid):  # the whole group: the leader may die before its children
                 return
             time.sleep(0.05)
+
+
+def _group_alive(pgid: int) -> bool:
+    try:
+        os.killpg(pgid, 0)
+        return True
+    except (OSError, OverflowError):
+        return False
 
 
 def stop() -> ServerStatus:
