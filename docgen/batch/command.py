@@ -38,7 +38,8 @@ def run(args: argparse.Namespace) -> int:
     from collections import Counter
 
     from docgen.batch import BatchOptions, run_batch
-    from docgen.batch.run import Progress, shown
+    from docgen.batch.run import Progress
+    from docgen.batch.wording import shown
 
     if args.scheduler and args.executor != "dask":
         raise DocgenError(Problem(str(args.source), "--scheduler", msg("batch.scheduler-only-with-dask")))

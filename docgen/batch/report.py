@@ -12,7 +12,7 @@ from collections import Counter
 from pathlib import Path
 
 from docgen.batch.plan import reason_evidence, takedown_reason
-from docgen.batch.run import shown, word
+from docgen.batch.wording import shown, word
 from docgen.i18n import current_language, msg, render
 
 # Headers and titles are catalog codes, written in the report's language (the UI language:

@@ -15,6 +15,7 @@ from typing import Callable, Iterable, Iterator
 
 from docgen.batch.plan import Job, Plan, plan_batch
 from docgen.batch.sources import RowProblem
+from docgen.batch.wording import shown, word
 from docgen.errors import DocgenError, Problem
 from docgen.i18n import msg, render
 
@@ -51,21 +52,6 @@ class JobResult:
     seconds: float = 0.0
     worker: int = 0
     stages: dict[str, float] = field(default_factory=dict)  # stage → seconds
-
-
-def shown(problem, lang: str | None = None) -> str:
-    """A case's problem (a Problem, a Msg, or text) in `lang` (default: the UI language)."""
-    return problem.render(lang) if hasattr(problem, "render") else str(problem)
-
-
-# the words for a case's status and its manifest's state (the report, the progress lines)
-WORDS = {"built": "batch.status-built", "unchanged": "batch.status-unchanged", "failed": "batch.status-failed",
-         "draft": "batch.state-draft", "reviewed": "batch.state-reviewed", "final": "batch.state-final"}
-
-
-def word(value: str | None, lang: str | None = None) -> str:
-    """A status or state in words (`lang`, default the UI language); an unknown value as it is."""
-    return render(msg(WORDS[value]), lang) if value in WORDS else (value or "")
 
 
 # -- the worker side -------------------------------------------------------------------------
