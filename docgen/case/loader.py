@@ -15,7 +15,7 @@ from pydantic import ValidationError
 
 from docgen.case.model import Case, EvidenceItem
 from docgen.case.types import case_type, type_fields
-from docgen.case.yaml_source import YamlDoc, parse_yaml
+from docgen.case.yaml_source import YamlDoc, field_path, parse_yaml
 from docgen.errors import DocgenError, Problem
 from docgen.i18n import Msg, msg
 
@@ -35,16 +35,6 @@ class CaseFile:
 
     def evidence_path(self, ev: EvidenceItem) -> Path:
         return (self.folder / ev.file).resolve()
-
-
-def _field_path(loc: tuple) -> str:
-    out = ""
-    for part in loc:
-        if isinstance(part, int):
-            out += f"[{part}]"
-        else:
-            out += ("." if out else "") + str(part)
-    return out
 
 
 # ---- errors that teach (#15): the slips a Chinese keyboard makes ------------------------
@@ -196,7 +186,7 @@ def _pydantic_problems(err: ValidationError, file: str, lines: YamlDoc) -> list[
         loc = tuple(x for i, x in enumerate(loc) if x not in ("str", "int", "none", "literal[...]")
                     and not (x == "date" and i and loc[i - 1] == "date"))
         message = _pydantic_message(e)
-        problems.append(Problem(file=file, field=_field_path(loc), message=message, line=lines.line(loc)))
+        problems.append(Problem(file=file, field=field_path(loc), message=message, line=lines.line(loc)))
     return problems
 
 
@@ -214,7 +204,7 @@ def _semantic_problems(case: Case, folder: Path, file: str, lines: YamlDoc) -> l
     problems: list[Problem] = []
 
     def add(loc: tuple, message: str) -> None:
-        problems.append(Problem(file=file, field=_field_path(loc), message=message, line=lines.line(loc)))
+        problems.append(Problem(file=file, field=field_path(loc), message=message, line=lines.line(loc)))
 
     if case.target in ("ru", "en") and _CJK.search(case.seller.name) and not (case.seller.name_latin or "").strip():
         add(("seller", "name_latin") if case.seller.name_latin is not None else ("seller", "name"),
@@ -300,7 +290,7 @@ def load_case(path: str | Path) -> CaseFile:
     data, root = lines.data, lines.root
     if not isinstance(data, dict):
         raise DocgenError(Problem(shown, "", msg("case.case-file-must-be"), 1))
-    early = [Problem(shown, _field_path(loc), msg("case.date-blank"), line) for loc, line in _blank_dates(root)]
+    early = [Problem(shown, field_path(loc), msg("case.date-blank"), line) for loc, line in _blank_dates(root)]
     early += _closed_values(data, shown, lines)
     taken = {p.field for p in early}
     try:
