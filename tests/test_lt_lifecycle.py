@@ -292,7 +292,10 @@ def test_a_start_that_times_out_stops_its_process_group(fake, tmp_path, monkeypa
 @pytest.mark.parametrize("sig, said", [(signal.SIGINT, "KeyboardInterrupt"), (signal.SIGTERM, "")])
 def test_an_interrupted_start_stops_its_process_group(fake, tmp_path, sig, said):
     env = {**os.environ, "FAKE_LT_MODE": "never"}
-    code = "from docgen.qa import languagetool as lt; lt.start(timeout=60)"
+    # a shell's background job inherits SIGINT ignored, and Python keeps it so: restore the
+    # default here, as an interactive docgen has it
+    code = ("import signal; signal.signal(signal.SIGINT, signal.default_int_handler); "
+            "from docgen.qa import languagetool as lt; lt.start(timeout=60)")
     proc = subprocess.Popen([sys.executable, "-c", code], env=env, stderr=subprocess.PIPE, text=True)
     for _ in range(300):
         if len(fake.pids()) == 2:

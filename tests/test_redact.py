@@ -65,7 +65,7 @@ def test_phone_in_a_screenshot_is_masked_by_ocr(fund_hold_case, tmp_path):
     before = (ev / "A03_chat_RU741852963CN.png").read_bytes()
     assert "345-67-89" in ocr(ev / "A03_chat_RU741852963CN.png")  # the screenshot really shows it
     _add_evidence(fund_hold_case, "A03_chat_RU741852963CN.png", "Переписка с покупателем", "E3")
-    r = build(fund_hold_case, BuildOptions(languagetool=False))
+    r = build(fund_hold_case, BuildOptions(languagetool=False, formats=()))  # reads the bundle only
     assert (ev / "A03_chat_RU741852963CN.png").read_bytes() == before  # the seller's file is never modified
     masked = [f for f in r.findings if f.check == "personal-data-masked"]
     assert [(f.where, f.severity) for f in masked] == [("evidence.E3", "warning")]
@@ -110,7 +110,7 @@ def test_active_content_is_removed_from_the_bundle(fund_hold_case):
     found = active_content(ev / "A03_tracking_RU741852963CN.pdf")
     assert {"JavaScript", "Launch", "OpenAction", "AA", "form", "embedded files"} <= set(found)
     _add_evidence(fund_hold_case, "A03_tracking_RU741852963CN.pdf", "Трекинг", "E3")
-    r = build(fund_hold_case, BuildOptions(languagetool=False))
+    r = build(fund_hold_case, BuildOptions(languagetool=False, formats=()))  # reads the bundle only
     info = [f for f in r.findings if f.check == "active-content"]
     assert [(f.where, f.severity) for f in info] == [("evidence.E3", "info")]
     assert "JavaScript" in info[0].message and "removed in the bundle" in info[0].message
@@ -133,7 +133,7 @@ def test_three_large_photos_fit_the_upload_limit(fund_hold_case):
         _photo(ev / f"A0{i}_photo_RU741852963CN.jpg", i)
         assert 2.5 * MB < (ev / f"A0{i}_photo_RU741852963CN.jpg").stat().st_size < 5 * MB
         _add_evidence(fund_hold_case, f"A0{i}_photo_RU741852963CN.jpg", "Фото упаковки", f"E{i}")
-    r = build(fund_hold_case, BuildOptions(languagetool=False))
+    r = build(fund_hold_case, BuildOptions(languagetool=False, formats=()))  # reads the bundle only
     files = _bundle_files(r.outdir)
     assert files and all(f.stat().st_size <= 5 * MB for f in files)
     assert not [f for f in r.findings if f.check == "bundle-size"]

@@ -137,10 +137,11 @@ def ocr_lines(image_path: Path, langs: str) -> list[list[Word]]:
             small = im.convert("RGB")
             if scale < 1:
                 small = small.resize((round(im.width * scale), round(im.height * scale)))
-            fd, name = tempfile.mkstemp(suffix=".png")
+            # uncompressed: PNG's deflate of a 12 MP photo cost ~1 s of CPU for a file read once
+            fd, name = tempfile.mkstemp(suffix=".ppm")
             os.close(fd)
             tmp = Path(name)
-            small.save(tmp)
+            small.save(tmp, format="PPM")
             src = tmp
     try:
         env = child_env(OMP_THREAD_LIMIT="1")  # frugal: one core per OCR
@@ -162,11 +163,13 @@ def ocr_lines(image_path: Path, langs: str) -> list[list[Word]]:
     return list(lines.values())
 
 
-def rasterise_page(path: Path, page: int, dpi: int, out_prefix: Path) -> Path:
-    """One PDF page as PNG (`pdftoppm`); returns the file."""
-    subprocess.run(["pdftoppm", "-q", "-r", str(dpi), "-f", str(page), "-l", str(page), "-png", "-singlefile",
+def rasterise_page(path: Path, page: int, dpi: int, out_prefix: Path, image_format: str = "png") -> Path:
+    """One PDF page as PNG, or uncompressed PPM for an image only OCR reads (`pdftoppm`);
+    returns the file."""
+    flag = ["-png"] if image_format == "png" else []
+    subprocess.run(["pdftoppm", "-q", "-r", str(dpi), "-f", str(page), "-l", str(page), *flag, "-singlefile",
                     str(path), str(out_prefix)], check=True, capture_output=True, timeout=300)
-    return out_prefix.with_name(out_prefix.name + ".png")
+    return out_prefix.with_name(f"{out_prefix.name}.{image_format}")
 
 
 # ---- scanning one evidence file -------------------------------------------------------
@@ -228,9 +231,9 @@ def _scan(path: str, kind: str, langs: str, own: frozenset[str]) -> Scan:
 
                     t0 = time.perf_counter()
                     with tempfile.TemporaryDirectory() as d:
-                        png = rasterise_page(p, n, RASTER_DPI, Path(d) / "page")
+                        ppm = rasterise_page(p, n, RASTER_DPI, Path(d) / "page", "ppm")
                         k = 72 / RASTER_DPI
-                        for hit in hits_in_lines(ocr_lines(png, langs), n, own, ocr=True):
+                        for hit in hits_in_lines(ocr_lines(ppm, langs), n, own, ocr=True):
                             hits.append(PiiHit(hit.page, hit.kind, tuple(b.scaled(k) for b in hit.boxes), True))
                     ocr_time += time.perf_counter() - t0
             return Scan(tuple(hits), ocr_seconds=ocr_time, page_sizes=sizes)
@@ -398,6 +401,20 @@ def scan_entry(entry, own: frozenset[str] = frozenset()) -> Scan | None:
     if entry.facts.kind not in ("pdf", "jpeg", "png") or entry.facts.problem or not entry.facts.pages:
         return None
     return scan_evidence(entry.path, entry.facts.sha256, entry.facts.kind, entry.source_lang, own)
+
+
+def scan_entries(entries, own: frozenset[str] = frozenset()) -> list[Scan | None]:
+    """scan_entry of several entries, the ones not in the cache read side by side: one
+    Tesseract per core (each runs single-threaded), so a case with three screenshots waits
+    for the slowest OCR rather than for the sum."""
+    entries = list(entries)
+    workers = min(len(entries), len(os.sched_getaffinity(0)))
+    if workers < 2:
+        return [scan_entry(e, own) for e in entries]
+    from concurrent.futures import ThreadPoolExecutor
+
+    with ThreadPoolExecutor(workers, thread_name_prefix="docgen-scan") as pool:
+        return list(pool.map(lambda e: scan_entry(e, own), entries))
 
 
 def bundle_masks(entries, own: frozenset[str] = frozenset()) -> dict[str, Scan]:

@@ -140,16 +140,15 @@ def _own_addresses(ctx: QAContext) -> frozenset[str]:
 def personal_data(ctx: QAContext) -> Iterator[tuple]:
     """Errors: buyer data in the seller's text, or evidence that could not be scanned
     (so it cannot be masked)."""
-    from docgen.evidence.redact import scan_entry
+    from docgen.evidence.redact import scan_entries
 
     from docgen.evidence.pii import mask
 
     own = _own_addresses(ctx)
-    for e in ctx.entries:
+    for e, scan in zip(ctx.entries, scan_entries(ctx.entries, own)):
         kinds = pii_kinds(e.name, own)  # a name is printed in the index and the bundle's bookmarks
         if kinds:
             yield _where(e), msg("qa.file-name-contains", number=e.number, kinds=kinds)
-        scan = scan_entry(e, own)
         if scan is not None and scan.problem:
             yield _where(e), msg("qa.buyers-personal-data-it", name=mask(e.name), problem=scan.problem)
     covered: list[str] = []

@@ -67,8 +67,8 @@ def _ocr_page(path: Path, page: int) -> str:
     from docgen.evidence.redact import rasterise_page
 
     with tempfile.TemporaryDirectory() as d:
-        png = rasterise_page(path, page, 150, Path(d) / "p")
-        return "\n".join(" ".join(w.text for w in line) for line in ocr_lines(png, "rus+eng"))
+        ppm = rasterise_page(path, page, 150, Path(d) / "p", "ppm")
+        return "\n".join(" ".join(w.text for w in line) for line in ocr_lines(ppm, "rus+eng"))
 
 
 def _docx_text(data_path: Path) -> str:
