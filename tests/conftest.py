@@ -193,13 +193,30 @@ def built_samples(tmp_path_factory):
     return _BuiltSamples(tmp_path_factory.mktemp("samples"))
 
 
+# session fixtures of this file worth making once: the tests reading them share one worker
+_SHARED_BUILDS = ("built_samples", "_draft_built")
+
+
+def _module_fixture(item) -> bool:
+    """Whether the test uses a module- or session-scoped fixture of its own module."""
+    info = getattr(item, "_fixtureinfo", None)
+    return info is not None and any(
+        d.scope in ("module", "session") and getattr(d.func, "__module__", None) == item.module.__name__
+        for defs in info.name2fixturedefs.values() for d in defs)
+
+
 def pytest_collection_modifyitems(config, items):
-    """For `--dist loadgroup`: a module's tests run in one worker (its module fixtures are
-    made once), and every test that reads built_samples in one worker (each sample is
-    built once)."""
+    """For `--dist loadgroup`: the tests reading one of the shared builds run in one worker
+    (each is built once), and a module with fixtures of its own wider than a test in one
+    worker (they are made once); the other tests go to whichever worker is free, so a
+    module that mostly waits (stand-in servers, timeouts) does not hold one worker."""
     for item in items:
-        group = "built-samples" if "built_samples" in getattr(item, "fixturenames", ()) else item.module.__name__
-        item.add_marker(pytest.mark.xdist_group(group))
+        names = getattr(item, "fixturenames", ())
+        shared = next((n for n in _SHARED_BUILDS if n in names), None)
+        if shared:
+            item.add_marker(pytest.mark.xdist_group(shared))
+        elif _module_fixture(item):
+            item.add_marker(pytest.mark.xdist_group(item.module.__name__))
 
 
 @pytest.fixture(scope="session")
