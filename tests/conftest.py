@@ -36,39 +36,67 @@ def _xdist_worker(config) -> bool:
 
 
 def pytest_configure(config):
-    """With pytest-xdist (`-n 2`, as ./scripts/test runs) and no DOCGEN_TEST_LT_URL (CI),
-    the controller starts one LanguageTool server before the workers start and hands it
-    to them as DOCGEN_TEST_LT_URL (they inherit the variable); it stops it at the end."""
+    """With pytest-xdist (`-n auto`, as ./scripts/test runs) and no DOCGEN_TEST_LT_URL (CI),
+    the controller starts one LanguageTool server for the workers and stops it at the end.
+    It starts it in a thread while the workers start and collect; each worker waits for the
+    server's address in a hand-off file (DOCGEN_TEST_LT_HANDOFF) before its first test."""
     if _xdist_worker(config) or not getattr(config.option, "numprocesses", None) or \
             os.environ.get("DOCGEN_TEST_LT_URL"):
         return
+    import threading
+
     state = tempfile.mkdtemp(prefix="docgen-test-lt-")
-    saved = {k: os.environ.get(k) for k in ("DOCGEN_STATE_DIR", "LT_URL")}
+    handoff = Path(state) / "url"
+    # the controller runs no test: its environment only locates the server (and is what
+    # the workers inherit, each then choosing its own state folder)
     os.environ["DOCGEN_STATE_DIR"] = state
     os.environ.pop("LT_URL", None)
-    from docgen.qa import languagetool as lt
-
+    os.environ["DOCGEN_TEST_LT_HANDOFF"] = str(handoff)
     config._docgen_lt_state = state
-    st = lt.start()
-    for k, v in saved.items():
-        if v is None:
-            os.environ.pop(k, None)
-        else:
-            os.environ[k] = v
-    if st.running:  # otherwise each worker starts its own on demand, as a single process does
-        os.environ["DOCGEN_TEST_LT_URL"] = st.url
+
+    def start():
+        from docgen.qa import languagetool as lt
+
+        url = ""
+        try:
+            st = lt.start()
+            url = st.url if st.running else ""  # "": each worker starts its own on demand
+        finally:
+            tmp = handoff.with_suffix(".tmp")
+            tmp.write_text(url, encoding="utf-8")
+            tmp.rename(handoff)
+
+    config._docgen_lt_thread = threading.Thread(target=start, name="docgen-test-lt", daemon=True)
+    config._docgen_lt_thread.start()
 
 
 def pytest_unconfigure(config):
     state = getattr(config, "_docgen_lt_state", None)
     if state:
+        config._docgen_lt_thread.join(timeout=200)
         os.environ["DOCGEN_STATE_DIR"] = state
         os.environ.pop("LT_URL", None)
         from docgen.qa import languagetool as lt
 
         lt.stop()
         shutil.rmtree(state, ignore_errors=True)
-        os.environ.pop("DOCGEN_TEST_LT_URL", None)
+        os.environ.pop("DOCGEN_TEST_LT_HANDOFF", None)
+
+
+def _handed_off_lt_url() -> str | None:
+    """The controller's LanguageTool address, waited for (see pytest_configure)."""
+    handoff = os.environ.get("DOCGEN_TEST_LT_HANDOFF")
+    if not handoff:
+        return None
+    import time
+
+    deadline = time.monotonic() + 240
+    while not os.path.exists(handoff) and time.monotonic() < deadline:
+        time.sleep(0.1)
+    try:
+        return Path(handoff).read_text(encoding="utf-8").strip() or None
+    except OSError:
+        return None
 
 
 @pytest.fixture(autouse=True, scope="session")
@@ -84,7 +112,7 @@ def _private_models_and_cache(tmp_path_factory):  # noqa: PT004
     os.environ["DOCGEN_STATE_DIR"] = str(base / "state")
     # DOCGEN_TEST_LT_URL: a LanguageTool server already running for several checkouts
     # (developers working side by side); CI leaves it unset and the session starts its own
-    shared = os.environ.get("DOCGEN_TEST_LT_URL")
+    shared = os.environ.get("DOCGEN_TEST_LT_URL") or _handed_off_lt_url()
     if shared:
         os.environ["LT_URL"] = shared
     else:
