@@ -49,7 +49,10 @@ def test_second_build_reads_no_evidence_again(counted, fund_hold_case, tmp_path)
     def build(out: str) -> dict:
         cache.forget_memory()  # as a new process
         with Session.from_env() as session:
-            r = build_case(fund_hold_case, BuildOptions(outdir=tmp_path / out, languagetool=False), session)
+            # qa.json is read; the bundle stays (it reads each file's scan, from the cache too);
+            # no printable letters (they read no evidence)
+            r = build_case(fund_hold_case, BuildOptions(outdir=tmp_path / out, languagetool=False, formats=()),
+                           session)
         return json.loads((r.outdir / "qa.json").read_text(encoding="utf-8"))
 
     first = build("out1")

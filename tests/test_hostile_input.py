@@ -108,7 +108,7 @@ def test_folder_index_yaml_bad_date(tmp_path):
 
 def test_glyph_no_font_draws_is_a_finding_not_a_crash(fund_hold_case):
     _replace(fund_hold_case, "name: 深圳市示例科技有限公司", 'name: "深圳\\U0001F9FF\\U00016FE6市示例科技有限公司"')
-    result = build(fund_hold_case, BuildOptions(languagetool=False, translator=None, bundle=False))
+    result = build(fund_hold_case, BuildOptions(languagetool=False, translator=None, bundle=False, formats=("pdf",)))
     qa = json.loads((result.outdir / "qa.json").read_text(encoding="utf-8"))
     glyphs = [f for f in qa["findings"] if f["check"] == "glyphs"]
     assert glyphs and all(f["severity"] == "error" for f in glyphs)

@@ -107,7 +107,7 @@ def _strip_translations(case_path):
 def test_build_uses_installed_model_and_flags_lost_ids(archives, models, fund_hold_case):
     install_package(archives["zh_ru"])
     _strip_translations(fund_hold_case)
-    r = build(fund_hold_case)
+    r = build(fund_hold_case, BuildOptions(formats=(), bundle=False))  # letter, findings, manifest.json
     for sid in ("fact.1", "fact.2", "fact.3", "request"):
         seg = r.letter.segments[sid]
         assert seg.origin == "mt" and seg.mt_model == "argos-zh_ru 0.0.1-test", sid
@@ -125,10 +125,10 @@ def test_repeated_build_translates_nothing(archives, models, fund_hold_case):
     install_package(archives["zh_ru"])
     _strip_translations(fund_hold_case)
     first = default_translator("zh", "ru")
-    r1 = build(fund_hold_case, BuildOptions(translator=first))
+    r1 = build(fund_hold_case, BuildOptions(translator=first, formats=(), bundle=False))
     assert first.calls == 4  # facts 1–3 and the request (the evidence descriptions keep their human text)
     second = default_translator("zh", "ru")
-    r2 = build(fund_hold_case, BuildOptions(translator=second))
+    r2 = build(fund_hold_case, BuildOptions(translator=second, formats=(), bundle=False))
     assert second.calls == 0 and second.cache.hits == 4
     assert r1.letter.plain_text("ru") == r2.letter.plain_text("ru")
 

@@ -6,7 +6,7 @@ import json
 
 import pytest
 
-from docgen import Session, build
+from docgen import BuildOptions, Session, build
 from docgen.checkfile import check_file
 from docgen.cli import main
 from docgen.qa import languagetool as lt
@@ -52,14 +52,15 @@ def test_second_build_rechecks_nothing(fund_hold_case, languagetool, tmp_path, m
     one, two = Session.from_env(), Session.from_env()
     checker = one.grammar_checker("ru")
     start, start_texts = checker.requests, checker.texts_sent
-    first = build(fund_hold_case, session=one)
+    # the findings and the letter are read: no printable documents, no bundle
+    first = build(fund_hold_case, BuildOptions(formats=(), bundle=False), session=one)
     sent = checker.texts_sent - start_texts
     texts = {s.text("ru") for s in first.letter.segments.values() if s.text("ru") and s.origin != "data"}
     assert sent == len(texts) > 10  # each distinct sentence of the letter went to LanguageTool once
     assert checker.requests - start == 1  # … all of them in one request
     assert not [f for f in first.findings if f.check == "grammar" and f.where == "letter"]  # it was checked
     requests = checker.requests
-    second = build(fund_hold_case, session=two)
+    second = build(fund_hold_case, BuildOptions(formats=(), bundle=False), session=two)
     other = two.grammar_checker("ru")
     assert checker.requests == requests and checker.texts_sent == start_texts + sent  # all from the cache
     assert other.requests == 0 and other.texts_sent == 0
@@ -71,7 +72,7 @@ def test_second_build_rechecks_nothing(fund_hold_case, languagetool, tmp_path, m
 def test_grammar_not_checked_when_server_down(fund_hold_case, monkeypatch, tmp_path):
     monkeypatch.setenv("LT_URL", "http://127.0.0.1:9")  # nothing listens there
     monkeypatch.setenv("DOCGEN_CACHE_DIR", str(tmp_path / "cache"))  # no sentence checked before
-    r = build(fund_hold_case)
+    r = build(fund_hold_case, BuildOptions(formats=("pdf",), bundle=False))  # reads the sign-off PDF
     (f,) = [f for f in r.findings if f.check == "grammar"]
     assert f.where == "letter" and f.message.startswith("grammar not checked") and f.severity == "warning"
     assert any(f.check == "numbers" for f in r.findings) is False  # other checks ran, and found nothing
@@ -144,7 +145,7 @@ def test_evidence_refs_in_letter_match_index(fund_hold_case):
     data = yaml.safe_load(fund_hold_case.read_text(encoding="utf-8"))
     data["facts"][0]["text_ru"] += " Подробности в Приложении 5."
     fund_hold_case.write_text(yaml.safe_dump(data, allow_unicode=True), encoding="utf-8")
-    r = build(fund_hold_case)
+    r = build(fund_hold_case, BuildOptions(formats=(), bundle=False))  # the findings only
     (f,) = [f for f in r.findings if f.check == "evidence-refs"]
     assert f.where == "fact.1" and "Приложение 5 is referred to but is not in the evidence index" in f.message
 

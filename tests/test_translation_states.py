@@ -18,7 +18,7 @@ def _drop_translation(case_path):
 
 def test_untranslated_segment_is_marked_and_is_an_error(fund_hold_case):
     _drop_translation(fund_hold_case)
-    r = build(fund_hold_case)
+    r = build(fund_hold_case, BuildOptions(bundle=False))  # reads the letter (DOCX, PDF), sign-off, qa.json
     for text in (docx_text(r.outdir / "submit/letter.ru.docx"), pdf_text(r.outdir / "submit/letter.ru.pdf")):
         flat = " ".join(text.split())
         assert "2. [ТРЕБУЕТСЯ ПЕРЕВОД] 2026年10月24日买家在提货点签收包裹。 (см. приложения 1, 2)" in flat
@@ -50,7 +50,8 @@ class ScriptedTranslator:
 def test_machine_translation_fills_and_is_listed_for_review(fund_hold_case):
     _drop_translation(fund_hold_case)
     tr = ScriptedTranslator({"ZQ1ZQ2在ZQ3签收ZQ4。": "ZQ1 ZQ2 получил ZQ4 в ZQ3."})
-    r = build(fund_hold_case, BuildOptions(translator=SegmentTranslator(mt=tr, cache=None)))
+    r = build(fund_hold_case, BuildOptions(translator=SegmentTranslator(mt=tr, cache=None), formats=("docx",),
+                                           bundle=False))  # reads manifest.json and the sign-off DOCX
     # the date and the glossary terms (买家, 提货点, 包裹) are protected before MT …
     assert tr.calls == [(("ZQ1ZQ2在ZQ3签收ZQ4。",), "zh", "ru")]
     seg = r.letter.segments["fact.2"]
@@ -67,7 +68,7 @@ def test_machine_translation_fills_and_is_listed_for_review(fund_hold_case):
 def test_lost_placeholder_is_an_error_and_value_kept(fund_hold_case):
     _drop_translation(fund_hold_case)
     tr = ScriptedTranslator({"ZQ1ZQ2在ZQ3签收ZQ4。": "ZQ1 ZQ2 получил ZQ4 ZQ4."})
-    r = build(fund_hold_case, BuildOptions(translator=SegmentTranslator(mt=tr, cache=None), formats=("pdf",),
+    r = build(fund_hold_case, BuildOptions(translator=SegmentTranslator(mt=tr, cache=None), formats=(),
                                            bundle=False))  # the test reads the letter model and findings
     seg = r.letter.segments["fact.2"]
     assert seg.text("ru").endswith("[пункт выдачи заказов]")

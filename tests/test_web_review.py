@@ -28,7 +28,7 @@ def built(tmp_path_factory):
 
     base = tmp_path_factory.mktemp("web")
     case = copy_sample("fund-hold", base)
-    build(case, BuildOptions(languagetool=False))
+    build(case, BuildOptions(languagetool=False, formats=("pdf",), bundle=False))  # the page serves letter.ru.pdf
     return case.parent
 
 
