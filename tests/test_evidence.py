@@ -20,6 +20,8 @@ from tests.conftest import SAMPLES, pdf_text
 
 # what the case-build tests below read: findings, entries, PDFs, the manifest (no DOCX, no bundle)
 ONLY_PDF = BuildOptions(formats=("pdf",), bundle=False)
+# … and those that read only findings, entries or the manifest: no printable document at all
+NO_DOCUMENTS = BuildOptions(formats=(), bundle=False)
 
 
 def _pdf_with_text(path, pages: list[str], rotate: int = 0, landscape: bool = False):
@@ -166,7 +168,7 @@ def test_duplicates_small_images_and_dates(fund_hold_case):
              "date": "2026-01-05"}]
         d["facts"][0]["evidence"] += ["E3", "E4"]
     _edit(fund_hold_case, mutate)
-    r = build(fund_hold_case, ONLY_PDF)
+    r = build(fund_hold_case, NO_DOCUMENTS)
     got = {(f.check, f.where) for f in r.findings}
     assert ("evidence-duplicate", "evidence.E3") in got
     assert ("evidence-image-size", "evidence.E4") in got
@@ -176,7 +178,7 @@ def test_duplicates_small_images_and_dates(fund_hold_case):
     assert "after the letter" in msgs["evidence.E3"] and "older than 90 days" in msgs["evidence.E4"]
     # limits are configurable per case
     _edit(fund_hold_case, lambda d: d.update(evidence_rules={"min_image_px": 500, "max_age_days": 400}))
-    got = {(f.check, f.where) for f in build(fund_hold_case, ONLY_PDF).findings}
+    got = {(f.check, f.where) for f in build(fund_hold_case, NO_DOCUMENTS).findings}
     assert ("evidence-image-size", "evidence.E4") not in got and ("evidence-date", "evidence.E4") not in got
 
 
@@ -220,14 +222,14 @@ def test_personal_data_found_but_never_printed(fund_hold_case, capsys):
 def _round_two(tmp_path):
     case = tmp_path / "fund-hold" / "case.yaml"
     shutil.copytree(SAMPLES / "fund-hold", case.parent, ignore=shutil.ignore_patterns("out"))
-    first = build(case, replace(ONLY_PDF, outdir=case.parent / "round1"))
+    first = build(case, replace(NO_DOCUMENTS, outdir=case.parent / "round1"))  # round 2 reads its manifest
     _edit(case, lambda d: d.update(appeal_round=2, previous_manifest="round1/manifest.json"))
     return case, first
 
 
 def test_reappeal_with_nothing_new_is_an_error(tmp_path):
     case, _ = _round_two(tmp_path)
-    r = build(case, ONLY_PDF)
+    r = build(case, NO_DOCUMENTS)
     (f,) = [f for f in r.findings if f.check == "reappeal-evidence"]
     assert f.severity == "error" and "no new evidence" in f.message
     assert not any(e.updated for e in r.entries)
@@ -256,19 +258,19 @@ def test_previous_manifest_errors(tmp_path):
     case, _ = _round_two(tmp_path)
     _edit(case, lambda d: d.update(previous_manifest="round9/manifest.json"))
     with pytest.raises(DocgenError, match="previous_manifest: file not found"):
-        build(case, ONLY_PDF)
+        build(case, NO_DOCUMENTS)
     # a manifest outside the case folder (../round1/out/manifest.json) is read, never bundled
     elsewhere = tmp_path / "round1" / "out"
     elsewhere.mkdir(parents=True)
     shutil.copy(case.parent / "round1" / "manifest.json", elsewhere / "manifest.json")
     _edit(case, lambda d: d.update(previous_manifest="../round1/out/manifest.json"))
-    r = build(case, ONLY_PDF)
+    r = build(case, NO_DOCUMENTS)
     assert [f.check for f in r.findings if f.check == "reappeal-evidence"] == ["reappeal-evidence"]
     assert "manifest.json" not in [e.name for e in r.entries]
 
 
 def test_pdfa_letter_embeds_case_and_index(fund_hold_case):
-    r = build(fund_hold_case, BuildOptions(pdfa=True))
+    r = build(fund_hold_case, BuildOptions(pdfa=True, formats=("pdf",), bundle=False))  # reads two PDFs
     sent = PdfReader(str(r.outdir / "submit/letter.ru.pdf"))  # PDF/A-3b, and nothing embedded in what is sent
     assert not sent.attachments and b"pdfaid" in sent.trailer["/Root"]["/Metadata"].get_object().get_data()
     reader = PdfReader(str(r.outdir / "review/signoff.pdf"))  # the internal record carries the case

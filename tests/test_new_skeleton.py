@@ -7,7 +7,7 @@ import shutil
 
 import pytest
 
-from docgen import DocgenError, build, load_case
+from docgen import BuildOptions, DocgenError, build, load_case
 from docgen.case.model import CASE_TYPES
 from docgen.cli import main
 from tests.conftest import SAMPLES
@@ -58,7 +58,7 @@ def test_skeleton_validates_once_filled(tmp_path, case_type, lang, capsys):
     shutil.copy(SAMPLES / "fund-hold" / "evidence" / "A01_tracking_RU741852963CN.pdf", tmp_path / "evidence" / "tracking.pdf")
     path.write_text(_fill(text), encoding="utf-8")
     load_case(path)  # filled only where it says "must": no error about blanks
-    result = build(path)
+    result = build(path, BuildOptions(formats=("pdf",), bundle=False))  # the letter PDF and the findings are read
     assert (result.outdir / "submit/letter.ru.pdf").is_file()
     # the seller's text has no Russian yet: marked and reported, not dropped
     expected = {("untranslated", "fact.1"), ("untranslated", "request"), ("untranslated", "evidence.E1")}

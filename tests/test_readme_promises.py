@@ -58,7 +58,8 @@ def test_build_without_model_serves_glossary_and_tm(fund_hold_case):
     memory = TranslationMemory()
     memory.put(TM_SOURCE, "zh", "ru", TM_TARGET, "Анна")
     memory.close()
-    result = build(fund_hold_case, BuildOptions(languagetool=False, bundle=False))  # "auto": no package installed
+    # "auto": no package installed; segments and findings are read, no printable document
+    result = build(fund_hold_case, BuildOptions(languagetool=False, formats=(), bundle=False))
     segs = result.letter.segments
     assert (segs["fact.1"].origin, segs["fact.1"].text("ru")) == ("glossary", "удержание средств")
     assert (segs["fact.2"].origin, segs["fact.2"].text("ru")) == ("tm", TM_TARGET)
@@ -184,7 +185,7 @@ def test_user_named_files_never_overwritten(tmp_path, capsys, argv):
 
 def test_sizes_printed_for_people(fund_hold_case):
     _edit_case(fund_hold_case, lambda d: d.__setitem__("evidence_rules", {"max_size_mb": 0.001}))
-    result = build(fund_hold_case, BuildOptions(languagetool=False, translator=None, bundle=False))
+    result = build(fund_hold_case, BuildOptions(languagetool=False, translator=None, formats=(), bundle=False))
     msgs = [f.message for f in result.findings if f.check == "evidence-size"]
     assert msgs and all(re.search(r"\d+(\.\d)? KB is over the 1\.0 KB limit", m) for m in msgs), msgs
     assert not any(re.search(r"\d\.\d{3,}", m) for m in msgs)

@@ -17,6 +17,9 @@ from docgen.pipeline.review import import_review
 from tests.conftest import SAMPLES, docx_text, pdf_text
 
 NEW_FACT2 = "24.10.2026 покупатель получил посылку в пункте выдачи заказов."
+# a build whose printable documents and bundle no step of the test reads (findings, segments,
+# manifest.json, the review files: these are written all the same)
+NO_DOCUMENTS = dict(formats=(), bundle=False)
 
 
 @pytest.fixture
@@ -100,11 +103,11 @@ def test_round_trip_through_xliff(draft):
     (pre,) = [p for p in draft.iterdir() if p.name.startswith("pre-review-")]
     assert (pre / "submit/letter.ru.pdf").read_bytes() == before["submit/letter.ru.pdf"]
     # a later plain build keeps the review while the letter is unchanged …
-    again = build(draft.parent / "case.yaml", BuildOptions(languagetool=False))
+    again = build(draft.parent / "case.yaml", BuildOptions(languagetool=False, **NO_DOCUMENTS))
     assert json.loads((draft / "manifest.json").read_text(encoding="utf-8"))["state"] == "reviewed"
     assert again.letter.segments["fact.2"].text("ru") == NEW_FACT2
     # … and --final now passes
-    assert main(["build", str(draft.parent / "case.yaml"), "--final"]) == 0
+    assert main(["build", str(draft.parent / "case.yaml"), "--final", "--no-bundle"]) == 0
     assert json.loads((draft / "manifest.json").read_text(encoding="utf-8"))["state"] == "final"
 
 
@@ -160,7 +163,7 @@ def test_stale_and_tampered_files_refused(draft):
     data = yaml.safe_load(case.read_text(encoding="utf-8"))
     data["request_ru"] = "Просим снять удержание средств."
     case.write_text(yaml.safe_dump(data, allow_unicode=True), encoding="utf-8")
-    build(case, BuildOptions(languagetool=False))
+    build(case, BuildOptions(languagetool=False, **NO_DOCUMENTS))
     before = _snapshot(draft)
     with pytest.raises(DocgenError, match="made for another version of the letter"):
         import_review(reviewed, "Анна Иванова", outdir=draft, languagetool=False)
@@ -185,7 +188,8 @@ def test_final_refuses_then_force_with_reason(draft, capsys):
     assert _snapshot(draft) == before
     assert main(["build", str(case), "--final", "--force"]) == 2  # a reason is required
     # forced or not, Chinese left in what is sent is refused (submit/ rules), and nothing written
-    assert main(["build", str(case), "--final", "--force", "--reason", "срочно, согласовано с продавцом"]) == 3
+    assert main(["build", str(case), "--final", "--force", "--reason", "срочно, согласовано с продавцом",
+                 "--no-bundle"]) == 3
     assert "submit/letter.ru.pdf, page 1: cjk" in capsys.readouterr().err and _snapshot(draft) == before
     # once the sentence has a person's translation, the forced build goes through (MT would stay unreviewed)
     data = yaml.safe_load(case.read_text(encoding="utf-8"))
@@ -193,7 +197,8 @@ def test_final_refuses_then_force_with_reason(draft, capsys):
     data["facts"][0].pop("text_ru")
     data["facts"][0]["text"] = "Отправление передано перевозчику 20.10.2026."  # no Chinese, still unreviewed
     case.write_text(yaml.safe_dump(data, allow_unicode=True), encoding="utf-8")
-    assert main(["build", str(case), "--final", "--force", "--reason", "срочно, согласовано с продавцом"]) == 0
+    assert main(["build", str(case), "--final", "--force", "--reason", "срочно, согласовано с продавцом",
+                 "--no-bundle"]) == 0
     m = json.loads((draft / "manifest.json").read_text(encoding="utf-8"))
     assert m["state"] == "final" and m["forced"] == "срочно, согласовано с продавцом"
     text = " ".join(pdf_text(draft / "review/signoff.pdf").split())
@@ -262,7 +267,7 @@ def test_seller_russian_needs_review_before_final(tmp_path, capsys):
     review is recorded; after it the sign-off page lists every seller segment in full."""
     case = tmp_path / "fund-hold" / "case.yaml"
     shutil.copytree(SAMPLES / "fund-hold", case.parent, ignore=shutil.ignore_patterns("out"))
-    result = build(case, BuildOptions(languagetool=False))
+    result = build(case, BuildOptions(languagetool=False, **NO_DOCUMENTS))  # the import below rebuilds in full
     out = result.outdir
     assert {s.origin for s in result.letter.seller_segments()} == {"seller"}
     assert main(["build", str(case), "--final"]) == 3
@@ -288,7 +293,7 @@ def test_seller_russian_needs_review_before_final(tmp_path, capsys):
     assert "Контакт / 联系方式: anna@example.com" in text
     day = dt.datetime.fromisoformat(m["review"]["time"]).date()
     assert f"Дата проверки / 审核日期: {day:%d.%m.%Y}" in text
-    assert main(["build", str(case), "--final"]) == 0
+    assert main(["build", str(case), "--final", "--no-bundle"]) == 0
 
 
 def test_template_sentence_overridden_with_reason(draft):
@@ -318,7 +323,7 @@ def test_template_sentence_overridden_with_reason(draft):
     assert "Изменённые шаблонные фразы (только для этого письма)" in text
     assert "Исправления проверяющего (было → стало)" in text
     # the seller's copy keeps the template's own sentence; a later build keeps the change
-    again = build(draft.parent / "case.yaml", BuildOptions(languagetool=False))
+    again = build(draft.parent / "case.yaml", BuildOptions(languagetool=False, **NO_DOCUMENTS))
     assert again.letter.segments["intro"].text("ru") == new_intro
     assert again.letter.segments["intro"].deviation[1] == "шаблон звучит слишком общо для этого заказа"
     # a fresh export → import without edits keeps the deviation and its reason
