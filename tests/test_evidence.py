@@ -67,7 +67,7 @@ def test_folder_index_with_sidecar_and_names(folder, tmp_path):
     (folder / "index.yaml").write_text(yaml.safe_dump({
         "A01_tracking_RU1CN.pdf": {"description": "物流轨迹", "description_ru": "Трекинг", "date": "2026-10-25"}},
         allow_unicode=True), encoding="utf-8")
-    r = build_index(folder)
+    r = build_index(folder, IndexOptions(formats=("pdf",)))  # the JSON and the seller's index PDF are read
     assert r.outdir == tmp_path / "evidence-index"
     data = json.loads((r.outdir / "seller/evidence-index.json").read_text(encoding="utf-8"))
     assert [(d["file"], d["pages"], d["kind"]) for d in data] == [
@@ -82,7 +82,7 @@ def test_folder_index_with_sidecar_and_names(folder, tmp_path):
 def test_folder_index_csv_sidecar_and_english(folder):
     (folder / "index.csv").write_text("file,description,description_en\nA02_photo_RU1CN.jpg,照片,Photo of the label\n",
                                       encoding="utf-8")
-    r = build_index(folder, IndexOptions(target="en"))
+    r = build_index(folder, IndexOptions(target="en", formats=("pdf",)))
     data = json.loads((r.outdir / "seller/evidence-index.json").read_text(encoding="utf-8"))
     assert data[1]["description"] == {"zh": "照片", "en": "Photo of the label"}
     assert "List of attachments / 附件清单" in " ".join(pdf_text(r.outdir / "seller/evidence-index.pdf").split())
@@ -90,7 +90,7 @@ def test_folder_index_csv_sidecar_and_english(folder):
 
 def test_bundle_pages_stamps_rotation_and_bookmarks(folder):
     _pdf_with_text(folder / "A03_rotated_RU1CN.pdf", ["Rotated page"], rotate=90)
-    r = build_index(folder, IndexOptions(bundle=True))
+    r = build_index(folder, IndexOptions(bundle=True, formats=("pdf",)))  # the bundle and the index PDF are read
     reader = PdfReader(str(r.outdir / "submit/evidence-bundle.pdf"))
     cover = len(PdfReader(str(r.outdir / "seller/evidence-index.pdf")).pages)
     assert len(reader.pages) == cover + 2 + 1 + 1
