@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import io
 import json
+import os
 import subprocess
 
 import pikepdf
@@ -38,7 +39,9 @@ def chat_screenshot(path, phone=PHONE, mail=MAIL):
 
 
 def ocr(png) -> str:
-    return subprocess.run(["tesseract", str(png), "-", "-l", "rus+eng"], capture_output=True, text=True).stdout
+    # one core, as docgen runs it: OpenMP threads fighting the other test worker cost seconds
+    return subprocess.run(["tesseract", str(png), "-", "-l", "rus+eng"], capture_output=True, text=True,
+                          env={**os.environ, "OMP_THREAD_LIMIT": "1"}).stdout
 
 
 def _edit(case_path, mutate):
