@@ -35,13 +35,30 @@ def _xdist_worker(config) -> bool:
     return hasattr(config, "workerinput")
 
 
+def _refuse_xdist_that_does_not_group(config) -> None:
+    """pytest 9.2 silently stops pytest-xdist 3.8's `--dist loadgroup` from grouping (xdist
+    issue #1386): each worker would make every shared build again. Say so instead."""
+    if getattr(config.option, "dist", None) != "loadgroup":
+        return
+    from importlib.metadata import version
+
+    from packaging.version import Version
+
+    if Version(pytest.__version__) >= Version("9.2") and Version(version("pytest-xdist")) <= Version("3.8"):
+        raise pytest.UsageError(f"pytest {pytest.__version__} with pytest-xdist {version('pytest-xdist')}: "
+                                "--dist loadgroup does not group (xdist issue #1386); ./scripts/setup "
+                                "installs pytest<9.2 (pyproject.toml)")
+
+
 def pytest_configure(config):
     """With pytest-xdist (`-n auto`, as ./scripts/test runs) and no DOCGEN_TEST_LT_URL (CI),
     the controller starts one LanguageTool server for the workers and stops it at the end.
     It starts it in a thread while the workers start and collect; each worker waits for the
     server's address in a hand-off file (DOCGEN_TEST_LT_HANDOFF) before its first test."""
-    if _xdist_worker(config) or not getattr(config.option, "numprocesses", None) or \
-            os.environ.get("DOCGEN_TEST_LT_URL"):
+    if _xdist_worker(config) or not getattr(config.option, "numprocesses", None):
+        return
+    _refuse_xdist_that_does_not_group(config)
+    if os.environ.get("DOCGEN_TEST_LT_URL"):
         return
     import threading
 
@@ -233,6 +250,7 @@ def _module_fixture(item) -> bool:
         for defs in info.name2fixturedefs.values() for d in defs)
 
 
+@pytest.hookimpl(tryfirst=True)  # before xdist reads the marks (it appends "@group" to the ids)
 def pytest_collection_modifyitems(config, items):
     """For `--dist loadgroup`: the tests reading one of the shared builds run in one worker
     (each is built once), and a module with fixtures of its own wider than a test in one
