@@ -257,6 +257,29 @@ def test_stop_never_signals_a_process_that_is_not_our_server(fake, tmp_path, cap
     assert not state.exists()
 
 
+def test_a_group_of_only_zombies_is_stopped():
+    """A server's group whose processes have all exited but wait to be reaped (by init, when
+    the docgen that started them has ended) is stopped: `lt stop` does not wait on it."""
+    proc = subprocess.Popen([sys.executable, "-c", "pass"], start_new_session=True)
+    for _ in range(200):  # exited, not reaped: a zombie in its own group
+        with open(f"/proc/{proc.pid}/stat", "rb") as f:
+            if f.read().rsplit(b")", 1)[1].split()[0] == b"Z":
+                break
+        time.sleep(0.05)
+    try:
+        os.killpg(proc.pid, 0)  # the kernel still lists the group …
+        assert not lt._group_alive(proc.pid)  # … but nothing in it runs
+    finally:
+        proc.wait()
+    live = subprocess.Popen(["sleep", "30"], start_new_session=True)
+    try:
+        assert lt._group_alive(live.pid)
+    finally:
+        live.kill()
+        live.wait()
+    assert not lt._group_alive(live.pid)
+
+
 def test_stop_stops_our_server_and_its_group(fake):
     st = lt.start(timeout=30)
     assert st.running and lt._our_server(lt._read_state())

@@ -400,16 +400,33 @@ def _kill_group(proc_or_pid) -> None:
         while time.monotonic() < deadline:
             _reap(pid)
             if not _group_alive(pid):  # the whole group: the leader may die before its children
+                _reap(pid)  # it may have exited just now: no zombie of ours left behind
                 return
             time.sleep(0.05)
 
 
 def _group_alive(pgid: int) -> bool:
+    """Whether a process of the group still runs. Members that exited but wait to be reaped
+    (zombies: their parent, often init after the starting docgen ended, collects them
+    when it gets to it — a second or more on some machines) do not count."""
     try:
         os.killpg(pgid, 0)
-        return True
     except (OSError, OverflowError):
         return False
+    try:
+        entries = [e.name for e in os.scandir("/proc") if e.name.isdigit()]
+    except OSError:
+        return True  # no /proc to tell zombies apart: the group is there
+    for name in entries:
+        try:
+            with open(f"/proc/{name}/stat", "rb") as f:
+                stat = f.read()
+        except OSError:
+            continue  # gone meanwhile
+        fields = stat[stat.rfind(b")") + 2:].split()  # after "pid (comm) ": state, ppid, pgrp, ...
+        if len(fields) > 2 and fields[2] == str(pgid).encode() and fields[0] != b"Z":
+            return True
+    return False
 
 
 def stop() -> ServerStatus:
