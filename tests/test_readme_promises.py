@@ -168,6 +168,16 @@ def test_final_names_untranslated_sentence_not_translated(fund_hold_case, capsys
     assert fact2 and all("not translated" in ln and "machine translation" not in ln for ln in fact2), err
 
 
+def test_refused_build_leaves_no_empty_output_folders(fund_hold_case, tmp_path):
+    """`-o a/b/out` on a build that ends without outputs (here --final refusing an
+    untranslated sentence) does not leave the folders a/ and a/b/ it made behind."""
+    _edit_case(fund_hold_case, lambda d: d["facts"][1].pop("text_ru"))
+    (tmp_path / "kept").mkdir()  # a folder that was there before stays
+    assert main(["build", str(fund_hold_case), "--final", "-o", str(tmp_path / "kept" / "a" / "b" / "out")]) == 3
+    assert sorted(p.name for p in (tmp_path / "kept").iterdir()) == []
+    assert (tmp_path / "kept").is_dir()
+
+
 @pytest.mark.parametrize("argv", [
     ["glossary", "export", "--format", "csv", "-o"], ["glossary", "export", "--format", "tbx", "-o"],
     ["review", "tm-export", "-o"], ["new", "fund_hold", "-o"],

@@ -110,3 +110,16 @@ def test_hostile_po_is_bad_input(tmp_path, capsys):
         f.truncate(21 * 1024 * 1024)
     assert main(["review", "import", str(big), "--outdir", str(tmp_path), "--reviewer", "Анна Иванова"]) == 2
     assert "the PO file is larger than 20 MB" in capsys.readouterr().err
+
+
+def test_a_build_after_a_po_export_replaces_the_folder(fund_hold_case, capsys):
+    """review.po written into a built OUTDIR by `review export` is docgen's output: the
+    next build replaces the folder instead of refusing a file "docgen did not write"."""
+    assert main(["build", str(fund_hold_case), "--no-bundle"]) == 0
+    out = fund_hold_case.parent / "out"
+    assert main(["review", "export", str(out), "--format", "po"]) == 0
+    listed = {o["path"] for o in json.loads((out / "manifest.json").read_text(encoding="utf-8"))["outputs"]}
+    assert "review/review.po" in listed
+    capsys.readouterr()
+    assert main(["build", str(fund_hold_case), "--no-bundle"]) == 0, capsys.readouterr().err
+    assert (out / "review" / "review.xlf").is_file() and not (out / "review" / "review.po").exists()

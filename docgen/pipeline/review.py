@@ -57,13 +57,15 @@ def export_review(outdir: Path, session: Session | None = None,
             return export_review(outdir, own, formats)
     from docgen.pipeline.build import ReviewData
     from docgen.store import OutputStore, one
+    from docgen.store.outdir import list_in_manifest, outdir_lock
 
     outdir = Path(outdir)
-    with session.active():
+    with session.active(), outdir_lock(outdir):  # no build swaps OUTDIR while the files go in
         state = load_letter_state(outdir)
         data = ReviewData(state, session.glossary)
         store = OutputStore(outdir)
         written = store.write_all({REVIEW_FORMATS[f]: one(data) for f in formats}, ())
+        list_in_manifest(outdir, store.listing())
     return [outdir / rel for rel in written]
 
 

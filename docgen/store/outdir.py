@@ -182,11 +182,33 @@ def claim_outdir(outdir: Path, case_folder: Path, keep_previous: bool = False) -
     """For a whole build: the lock, the folder put back / cleaned after a killed run, and
     the check that OUTDIR may be replaced — all under the lock, so nothing changes between
     the check and the rename."""
-    outdir.resolve().parent.mkdir(parents=True, exist_ok=True)
-    with outdir_lock(outdir):
-        recover(outdir.resolve())
-        check_outdir(outdir, case_folder, keep_previous)
-        yield
+    made = _make_parents(outdir.resolve())
+    try:
+        with outdir_lock(outdir):
+            recover(outdir.resolve())
+            check_outdir(outdir, case_folder, keep_previous)
+            yield
+    except BaseException:
+        _remove_if_empty(made)  # a refused or failed build leaves no empty `-o a/b/` behind
+        raise
+
+
+def _make_parents(path: Path) -> list[Path]:
+    """Creates the folders missing above `path`; returns the ones it made, deepest first."""
+    made, folder = [], path.parent
+    while not os.path.lexists(folder):
+        made.append(folder)
+        folder = folder.parent
+    path.parent.mkdir(parents=True, exist_ok=True)
+    return made
+
+
+def _remove_if_empty(folders: list[Path]) -> None:
+    for folder in folders:  # deepest first; one that holds something (another run's) stays
+        try:
+            folder.rmdir()
+        except OSError:
+            return
 
 
 def recover(outdir: Path) -> None:
@@ -306,6 +328,19 @@ def swap_in(tmp: Path, outdir: Path) -> None:
         os.rename(old, outdir)
         raise
     shutil.rmtree(old, ignore_errors=True)
+
+
+def list_in_manifest(outdir: Path, files: list[dict]) -> None:
+    """Adds files written into a built OUTDIR afterwards (`docgen review export`) to its
+    manifest's outputs, so the next build replaces the folder instead of refusing them as
+    files docgen did not write. Call it under `outdir_lock`."""
+    manifest = read_docgen_manifest(outdir)
+    if manifest is None or manifest.get("outputs") is None:
+        return
+    listed = {o["path"]: o for o in manifest["outputs"]}
+    listed.update((f["path"], f) for f in files)
+    manifest["outputs"] = list(listed.values())
+    write_json(outdir / MARKER, manifest)
 
 
 def write_json(path: Path, data) -> None:
