@@ -411,3 +411,17 @@ def test_progress_bar_and_plain_lines_in_chinese(_english_after):
     lines = piped.getvalue().splitlines()
     assert lines[0].startswith("docgen: [1/2] 失败 hold-[bold]1：case.yaml:3: seller: 缺少必填字段（已失败 1 个，预计还需")
     assert lines[1].startswith("docgen: [2/2] 已生成 hold-2：0 个错误，1 个警告（已失败 1 个")
+
+
+def test_only_changed_rebuilds_a_case_built_without_the_bundle(fund_hold_case):
+    """`--only-changed` after a `--no-bundle` run: the same inputs, but the earlier build
+    wrote less than this run would (no bundle), so the case is not "unchanged"."""
+    from docgen import BuildOptions, build
+    from docgen.batch.run import _inputs_unchanged
+
+    out = fund_hold_case.parent / "out"
+    build(fund_hold_case, BuildOptions(outdir=out, bundle=False, languagetool=False))
+    assert json.loads((out / "manifest.json").read_text(encoding="utf-8"))["options"] == \
+        {"bundle": False, "formats": ["docx", "pdf"]}
+    assert _inputs_unchanged(fund_hold_case, out, bundle=False) == "draft"
+    assert _inputs_unchanged(fund_hold_case, out, bundle=True) is None

@@ -74,15 +74,17 @@ def _session(lt_url: str | None = None):
     return _SESSIONS[settings]
 
 
-def _inputs_unchanged(case_path: Path, outdir: Path) -> str | None:
+def _inputs_unchanged(case_path: Path, outdir: Path, bundle: bool = True) -> str | None:
     """The manifest's state when the case file, every evidence file and docgen's
-    templates/glossary/version are those of the last build; else None."""
+    templates/glossary/version are those of the last build, and that build wrote what this
+    one would (a `--no-bundle` build is not an unchanged full one); else None."""
     import json
 
     from docgen import __version__
     from docgen.case.loader import load_case
     from docgen.evidence.inspect import sha256_file
     from docgen.resources import folder_version, glossary_dir, templates_dir
+    from docgen.writers.registry import DOCUMENT_FORMATS  # a batch builds every document format
 
     try:
         manifest = json.loads((outdir / "manifest.json").read_text(encoding="utf-8"))
@@ -91,6 +93,10 @@ def _inputs_unchanged(case_path: Path, outdir: Path) -> str | None:
     if manifest.get("docgen") != __version__ or manifest.get("templates") != _cached_version(templates_dir()) \
             or manifest.get("glossary") != _cached_version(glossary_dir()):
         return None
+    options = manifest.get("options")
+    if not isinstance(options, dict) or options.get("bundle") != bundle \
+            or options.get("formats") != list(DOCUMENT_FORMATS):
+        return None  # built with other options, or before manifests recorded them
     cf = load_case(case_path)
     now = [("case", case_path.name, sha256_file(case_path)[0])]
     now += [("evidence", ev.file, sha256_file(cf.evidence_path(ev))[0]) for ev in cf.case.evidence]
@@ -126,7 +132,7 @@ def _run_job(job: Job, settings: dict) -> JobResult:
     try:
         case_path, outdir = Path(job.case_path), Path(job.outdir)
         if settings.get("only_changed"):
-            state = _inputs_unchanged(case_path, outdir)
+            state = _inputs_unchanged(case_path, outdir, settings.get("bundle", True))
             if state is not None:
                 import json
 
