@@ -34,6 +34,8 @@ def _parser() -> argparse.ArgumentParser:
     b.add_argument("-o", "--outdir", type=Path, help=_("output folder (default: out/ beside the case file)"))
     b.add_argument("--strict", action="store_true", help=_("exit 3 when an error finding remains"))
     b.add_argument("--no-bundle", action="store_true", help=_("skip evidence-bundle.pdf"))
+    b.add_argument("--format", action="append", dest="formats", metavar="FORMAT",
+                   help=_("a printable document format to write: pdf or docx; repeat for both (default: both)"))
     b.add_argument("--final", action="store_true",
                    help=_("refuse (exit 3) while a seller sentence is unreviewed or error findings remain"))
     b.add_argument("--force", action="store_true", help=_("with --final: build anyway (needs --reason)"))
@@ -163,7 +165,8 @@ def _cmd_build(args: argparse.Namespace) -> int:
         raise DocgenError(Problem(str(args.case), "--reason", msg("cli.force-needs-reason")))
     if args.force and not args.final:
         raise DocgenError(Problem(str(args.case), "--force", msg("cli.force-only-applies-final")))
-    result = build(args.case, BuildOptions(outdir=args.outdir, bundle=not args.no_bundle, pdfa=args.pdfa,
+    formats = tuple(dict.fromkeys(args.formats)) if args.formats else BuildOptions.formats
+    result = build(args.case, BuildOptions(outdir=args.outdir, bundle=not args.no_bundle, pdfa=args.pdfa, formats=formats,
                                            final=args.final, force_reason=args.reason if args.force else None))
     _report(result)
     if args.strict and result.summary["error"]:

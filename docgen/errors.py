@@ -21,8 +21,8 @@ class Problem(Coded):
         if self.line is not None:
             where += f":{self.line}"
         if self.field:
-            where += f": {self.field}"
-        return f"{where}: {render(self.message, lang)}"
+            where += f": {self.field}" if where else self.field  # an option has no file: "--format: …"
+        return f"{where}: {render(self.message, lang)}" if where else render(self.message, lang)
 
     def __str__(self) -> str:
         return self.render("en")

@@ -250,14 +250,24 @@ def test_cli_folder_of_cases_with_strict_and_plain_progress(tmp_path, capsys, la
         shutil.copytree(SAMPLES / "fund-hold", src / name, ignore=shutil.ignore_patterns("out"))
     case = src / "b" / "case.yaml"  # drop a human translation: an `untranslated` error remains
     case.write_text(case.read_text(encoding="utf-8").replace("request_ru:", "# request_ru:"), encoding="utf-8")
-    code = main(["batch", str(src), "-o", str(tmp_path / "out"), "--jobs", "1", "--strict", "--no-bundle"])
+    code = main(["batch", str(src), "-o", str(tmp_path / "out"), "--jobs", "1", "--strict", "--no-bundle",
+                 "--format", "pdf"])
     out = capsys.readouterr()
     assert code == 3
     assert "[1/2] built a" in out.err and "[2/2] built b" in out.err  # plain lines when not a terminal
     assert "2 built, 0 unchanged, 0 failed" in out.out
     assert (tmp_path / "out" / "cases" / "a" / "out" / "submit" / "letter.ru.pdf").is_file()
+    assert not (tmp_path / "out" / "cases" / "a" / "out" / "submit" / "letter.ru.docx").exists()  # --format pdf
     rows = list(openpyxl.load_workbook(tmp_path / "out" / "batch-report.xlsx")["Cases"].iter_rows(values_only=True))
     assert [(r[0], r[5], r[7]) for r in rows[1:]] == [("a", 0, None), ("b", 1, "untranslated 1")]
+
+
+def test_cli_unknown_format_is_bad_input_before_any_case(tmp_path, capsys):
+    src = tmp_path / "rows.csv"
+    src.write_text("order\n58213746-0017-1\n", encoding="utf-8")
+    assert main(["batch", str(src), "--format", "odt"]) == 2
+    assert "--format: unknown output format 'odt'; known: docx, pdf" in capsys.readouterr().err
+    assert not (tmp_path / "rows-batch").exists()
 
 
 def test_cli_bad_defaults_is_bad_input(tmp_path, capsys):
@@ -425,3 +435,4 @@ def test_only_changed_rebuilds_a_case_built_without_the_bundle(fund_hold_case):
         {"bundle": False, "formats": ["docx", "pdf"]}
     assert _inputs_unchanged(fund_hold_case, out, bundle=False) == "draft"
     assert _inputs_unchanged(fund_hold_case, out, bundle=True) is None
+    assert _inputs_unchanged(fund_hold_case, out, bundle=False, formats=("pdf",)) is None  # `batch --format pdf`

@@ -3,6 +3,7 @@ README literally and failed before its fix."""
 from __future__ import annotations
 
 import io
+import json
 import re
 import sys
 
@@ -166,6 +167,19 @@ def test_final_names_untranslated_sentence_not_translated(fund_hold_case, capsys
     err = capsys.readouterr().err
     fact2 = [ln for ln in err.splitlines() if ": fact.2: " in ln and "error finding" not in ln]
     assert fact2 and all("not translated" in ln and "machine translation" not in ln for ln in fact2), err
+
+
+def test_build_format_writes_only_the_formats_asked_for(fund_hold_case, tmp_path, capsys):
+    out = tmp_path / "out"
+    assert main(["build", str(fund_hold_case), "--format", "pdf", "--no-bundle", "-o", str(out)]) == 0
+    assert (out / "submit" / "letter.ru.pdf").is_file() and (out / "seller" / "letter.zh.pdf").is_file()
+    assert [p.name for p in out.rglob("*.docx")] == ["review.docx"]  # the translator's file is not a printable format
+    manifest = json.loads((out / "manifest.json").read_text(encoding="utf-8"))
+    assert manifest["options"] == {"bundle": False, "formats": ["pdf"]}
+    capsys.readouterr()
+    assert main(["build", str(fund_hold_case), "--format", "png", "-o", str(tmp_path / "bad")]) == 2
+    assert "--format: unknown output format 'png'; known: docx, pdf" in capsys.readouterr().err
+    assert not (tmp_path / "bad").exists()
 
 
 def test_refused_build_leaves_no_empty_output_folders(fund_hold_case, tmp_path):

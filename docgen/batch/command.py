@@ -31,6 +31,8 @@ def add_parser(sub) -> argparse.ArgumentParser:
     bt.add_argument("--scheduler", help=_("with --executor dask: address of a running scheduler "
                                           "(default: a local cluster of --jobs workers)"))
     bt.add_argument("--no-bundle", action="store_true", help=_("skip evidence-bundle.pdf"))
+    bt.add_argument("--format", action="append", dest="formats", metavar="FORMAT",
+                    help=_("a printable document format to write: pdf or docx; repeat for both (default: both)"))
     return bt
 
 
@@ -51,7 +53,8 @@ def run(args: argparse.Namespace) -> int:
 
     opts = BatchOptions(outdir=args.outdir, defaults=args.defaults, evidence_dir=args.evidence_dir, jobs=args.jobs,
                         only_changed=args.only_changed, strict=args.strict, executor=args.executor,
-                        scheduler=args.scheduler, bundle=not args.no_bundle)
+                        scheduler=args.scheduler, bundle=not args.no_bundle,
+                        formats=tuple(dict.fromkeys(args.formats)) if args.formats else BatchOptions.formats)
     try:
         batch = run_batch(args.source, opts, on_result=lambda r: progress.update(r), on_plan=on_plan)
     finally:

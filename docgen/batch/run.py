@@ -18,6 +18,7 @@ from docgen.batch.sources import RowProblem
 from docgen.batch.wording import shown, word
 from docgen.errors import DocgenError, Problem
 from docgen.i18n import msg, render
+from docgen.writers.registry import DOCUMENT_FORMATS, check_formats
 
 EXECUTORS = ("local", "dask")
 
@@ -34,6 +35,7 @@ class BatchOptions:
     scheduler: str | None = None  # dask: address of a running scheduler (default: a LocalCluster)
     bundle: bool = True
     languagetool: bool = True
+    formats: tuple[str, ...] = DOCUMENT_FORMATS  # printable documents (BuildOptions.formats)
 
 
 @dataclass
@@ -74,7 +76,8 @@ def _session(lt_url: str | None = None):
     return _SESSIONS[settings]
 
 
-def _inputs_unchanged(case_path: Path, outdir: Path, bundle: bool = True) -> str | None:
+def _inputs_unchanged(case_path: Path, outdir: Path, bundle: bool = True,
+                      formats: tuple[str, ...] = DOCUMENT_FORMATS) -> str | None:
     """The manifest's state when the case file, every evidence file and docgen's
     templates/glossary/version are those of the last build, and that build wrote what this
     one would (a `--no-bundle` build is not an unchanged full one); else None."""
@@ -84,7 +87,6 @@ def _inputs_unchanged(case_path: Path, outdir: Path, bundle: bool = True) -> str
     from docgen.case.loader import load_case
     from docgen.evidence.inspect import sha256_file
     from docgen.resources import folder_version, glossary_dir, templates_dir
-    from docgen.writers.registry import DOCUMENT_FORMATS  # a batch builds every document format
 
     try:
         manifest = json.loads((outdir / "manifest.json").read_text(encoding="utf-8"))
@@ -95,7 +97,7 @@ def _inputs_unchanged(case_path: Path, outdir: Path, bundle: bool = True) -> str
         return None
     options = manifest.get("options")
     if not isinstance(options, dict) or options.get("bundle") != bundle \
-            or options.get("formats") != list(DOCUMENT_FORMATS):
+            or options.get("formats") != list(formats):
         return None  # built with other options, or before manifests recorded them
     cf = load_case(case_path)
     now = [("case", case_path.name, sha256_file(case_path)[0])]
@@ -132,7 +134,8 @@ def _run_job(job: Job, settings: dict) -> JobResult:
     try:
         case_path, outdir = Path(job.case_path), Path(job.outdir)
         if settings.get("only_changed"):
-            state = _inputs_unchanged(case_path, outdir, settings.get("bundle", True))
+            state = _inputs_unchanged(case_path, outdir, settings.get("bundle", True),
+                                      tuple(settings.get("formats", DOCUMENT_FORMATS)))
             if state is not None:
                 import json
 
@@ -152,6 +155,7 @@ def _run_job(job: Job, settings: dict) -> JobResult:
             mark[:] = [ev.stage if ev.kind == "stage" else None, now]
 
         result = build_case(case_path, BuildOptions(outdir=outdir, bundle=settings.get("bundle", True),
+                                                    formats=tuple(settings.get("formats", DOCUMENT_FORMATS)),
                                                     languagetool=settings.get("languagetool", True)),
                             _session(settings.get("lt_url")), on_event)
         res.stages = stages
@@ -323,6 +327,7 @@ def run_batch(source: str | Path, options: BatchOptions | None = None,
         raise DocgenError(Problem(str(source), "--executor", msg("batch.executor-one-of", executors=", ".join(EXECUTORS))))
     if options.jobs is not None and options.jobs < 1:
         raise DocgenError(Problem(str(source), "--jobs", msg("batch.jobs-at-least-one")))
+    check_formats(tuple(options.formats))  # once, not as every case's failure
     source = Path(source)
     outdir = Path(options.outdir) if options.outdir else default_outdir(source)
     _check_outdir(outdir, source)
@@ -332,7 +337,7 @@ def run_batch(source: str | Path, options: BatchOptions | None = None,
     workers = options.jobs or os.cpu_count() or 1
     lt_url = shared_languagetool() if options.languagetool and plan.jobs else None
     settings = {"lt_url": lt_url, "only_changed": options.only_changed, "bundle": options.bundle,
-                "languagetool": options.languagetool}
+                "languagetool": options.languagetool, "formats": list(options.formats)}
     if options.executor == "dask":
         stream = dask_results(plan.jobs, settings, workers, options.scheduler)
     else:
