@@ -377,13 +377,13 @@ def _forget_state(pid: int) -> None:
         _state_file().unlink(missing_ok=True)
 
 
-def _reap(pid: int) -> None:
+def _reap(pid: int) -> bool:
     """Collects the exit status of our own child (a server this process started), so it
-    does not linger as a zombie that still looks alive."""
+    does not linger as a zombie; True when nothing of ours is left to collect."""
     try:
-        os.waitpid(pid, os.WNOHANG)
+        return os.waitpid(pid, os.WNOHANG)[0] == pid
     except ChildProcessError:
-        pass  # not our child: its parent (or init) reaps it
+        return True  # collected before, or not our child: its parent (or init) reaps it
 
 
 def _kill_group(proc_or_pid) -> None:
@@ -398,9 +398,12 @@ def _kill_group(proc_or_pid) -> None:
             pass
         deadline = time.monotonic() + wait
         while time.monotonic() < deadline:
-            _reap(pid)
+            reaped = _reap(pid)
             if not _group_alive(pid):  # the whole group: the leader may die before its children
-                _reap(pid)  # it may have exited just now: no zombie of ours left behind
+                # nothing runs any more, but our own child may still be on its way to a zombie
+                while not reaped and time.monotonic() < deadline:
+                    time.sleep(0.01)
+                    reaped = _reap(pid)
                 return
             time.sleep(0.05)
 
