@@ -160,13 +160,14 @@ def _parser() -> argparse.ArgumentParser:
 
 def _cmd_build(args: argparse.Namespace) -> int:
     from docgen.pipeline.build import BuildOptions, build_case as build
+    from docgen.writers.registry import formats_given
 
     if args.force and not (args.reason and args.reason.strip()):
         raise DocgenError(Problem(str(args.case), "--reason", msg("cli.force-needs-reason")))
     if args.force and not args.final:
         raise DocgenError(Problem(str(args.case), "--force", msg("cli.force-only-applies-final")))
-    formats = tuple(dict.fromkeys(args.formats)) if args.formats else BuildOptions.formats
-    result = build(args.case, BuildOptions(outdir=args.outdir, bundle=not args.no_bundle, pdfa=args.pdfa, formats=formats,
+    result = build(args.case, BuildOptions(outdir=args.outdir, bundle=not args.no_bundle, pdfa=args.pdfa,
+                                           formats=formats_given(args.formats),
                                            final=args.final, force_reason=args.reason if args.force else None))
     _report(result)
     if args.strict and result.summary["error"]:

@@ -42,6 +42,7 @@ def run(args: argparse.Namespace) -> int:
     from docgen.batch import BatchOptions, run_batch
     from docgen.batch.run import Progress
     from docgen.batch.wording import shown
+    from docgen.writers.registry import formats_given
 
     if args.scheduler and args.executor != "dask":
         raise DocgenError(Problem(str(args.source), "--scheduler", msg("batch.scheduler-only-with-dask")))
@@ -54,7 +55,7 @@ def run(args: argparse.Namespace) -> int:
     opts = BatchOptions(outdir=args.outdir, defaults=args.defaults, evidence_dir=args.evidence_dir, jobs=args.jobs,
                         only_changed=args.only_changed, strict=args.strict, executor=args.executor,
                         scheduler=args.scheduler, bundle=not args.no_bundle,
-                        formats=tuple(dict.fromkeys(args.formats)) if args.formats else BatchOptions.formats)
+                        formats=formats_given(args.formats))
     try:
         batch = run_batch(args.source, opts, on_result=lambda r: progress.update(r), on_plan=on_plan)
     finally:

@@ -133,9 +133,9 @@ def _run_job(job: Job, settings: dict) -> JobResult:
                     worker=os.getpid())
     try:
         case_path, outdir = Path(job.case_path), Path(job.outdir)
+        bundle, formats = settings.get("bundle", True), tuple(settings.get("formats", DOCUMENT_FORMATS))
         if settings.get("only_changed"):
-            state = _inputs_unchanged(case_path, outdir, settings.get("bundle", True),
-                                      tuple(settings.get("formats", DOCUMENT_FORMATS)))
+            state = _inputs_unchanged(case_path, outdir, bundle, formats)
             if state is not None:
                 import json
 
@@ -154,8 +154,7 @@ def _run_job(job: Job, settings: dict) -> JobResult:
                 stages[mark[0]] = stages.get(mark[0], 0.0) + now - mark[1]
             mark[:] = [ev.stage if ev.kind == "stage" else None, now]
 
-        result = build_case(case_path, BuildOptions(outdir=outdir, bundle=settings.get("bundle", True),
-                                                    formats=tuple(settings.get("formats", DOCUMENT_FORMATS)),
+        result = build_case(case_path, BuildOptions(outdir=outdir, bundle=bundle, formats=formats,
                                                     languagetool=settings.get("languagetool", True)),
                             _session(settings.get("lt_url")), on_event)
         res.stages = stages

@@ -185,14 +185,12 @@ def typeset_blocks(blocks: list[Block], lang: str) -> list[Block]:
     return out
 
 
-def nobreak_spans(text: str) -> list[tuple[str, bool]]:
-    """Splits text into (piece, keep-on-one-line) for the writers."""
+def split_at(text: str, matches) -> list[tuple[str, bool]]:
+    """[(piece, matched), …] covering `text` in order: the regex matches (sorted by start;
+    one overlapping an earlier match is skipped) and the text between them."""
     out: list[tuple[str, bool]] = []
     pos = 0
-    spans = [m for m in FILE_TOKEN.finditer(text) if len(m.group()) <= MAX_NOBREAK_FILE]
-    spans += [m for m in ID_TOKEN.finditer(text) if len(m.group()) <= MAX_NOBREAK
-              and not any(f.start() <= m.start() < f.end() for f in spans)]
-    for m in sorted(spans, key=lambda m: m.start()):
+    for m in matches:
         if m.start() < pos:
             continue
         if m.start() > pos:
@@ -202,3 +200,11 @@ def nobreak_spans(text: str) -> list[tuple[str, bool]]:
     if pos < len(text):
         out.append((text[pos:], False))
     return out
+
+
+def nobreak_spans(text: str) -> list[tuple[str, bool]]:
+    """Splits text into (piece, keep-on-one-line) for the writers."""
+    spans = [m for m in FILE_TOKEN.finditer(text) if len(m.group()) <= MAX_NOBREAK_FILE]
+    spans += [m for m in ID_TOKEN.finditer(text) if len(m.group()) <= MAX_NOBREAK
+              and not any(f.start() <= m.start() < f.end() for f in spans)]
+    return split_at(text, sorted(spans, key=lambda m: m.start()))

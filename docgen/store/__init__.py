@@ -4,7 +4,6 @@ it has, into a staged folder that replaces OUTDIR in one rename (`outdir.py`), a
 records each file's path, SHA-256 and size for the manifest (`manifest.py`)."""
 from __future__ import annotations
 
-import hashlib
 from pathlib import Path
 from typing import Any, Callable, Mapping
 
@@ -38,8 +37,10 @@ class OutputStore:
             tmp = path.with_name(path.name + ".part")
             tmp.write_bytes(writer.write(data, None))
             tmp.replace(path)
+        from docgen.evidence.inspect import sha256_file  # the evidence package is heavy: not at import
+
         for p in files:  # one row may make several files (a bundle in parts)
-            self.files[p.relative_to(self.root).as_posix()] = _digest(p)
+            self.files[p.relative_to(self.root).as_posix()] = sha256_file(p)
         return path
 
     def read(self, rel: str) -> bytes | None:
@@ -56,14 +57,6 @@ class OutputStore:
 
     def listing(self) -> list[dict]:
         return [{"path": rel, "sha256": sha, "size": size} for rel, (sha, size) in self.files.items()]
-
-
-def _digest(path: Path) -> tuple[str, int]:
-    h = hashlib.sha256()
-    with open(path, "rb") as f:
-        for block in iter(lambda: f.read(1 << 20), b""):
-            h.update(block)
-    return h.hexdigest(), path.stat().st_size
 
 
 __all__ = ["OutputStore", "Payload", "one"]

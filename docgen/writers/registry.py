@@ -191,6 +191,12 @@ OUTPUTS: tuple[Output, ...] = (
 )
 
 
+def formats_given(values: list[str] | None) -> tuple[str, ...]:
+    """The `--format` values of a command line, each once, in order; none given: every
+    document format."""
+    return tuple(dict.fromkeys(values)) if values else DOCUMENT_FORMATS
+
+
 def check_formats(formats: tuple[str, ...], where: str = "--format") -> tuple[str, ...]:
     """The document formats asked for; an unknown one is bad input (exit 2), not a KeyError."""
     unknown = [f for f in formats if f not in WRITERS or f not in DOCUMENT_FORMATS and f not in _extra_formats()]

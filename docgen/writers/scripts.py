@@ -4,18 +4,11 @@ from __future__ import annotations
 
 import re
 
+from docgen.render.typography import split_at
+
 _CJK_RUN = re.compile(r"[\u2e80-\u2fdf\u3000-\u303f\u3040-\u30ff\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff\uff00-\uffef]+")
 
 
 def split_cjk(text: str) -> list[tuple[str, bool]]:
     """[(piece, is_cjk), …] covering `text` in order."""
-    out: list[tuple[str, bool]] = []
-    pos = 0
-    for m in _CJK_RUN.finditer(text):
-        if m.start() > pos:
-            out.append((text[pos:m.start()], False))
-        out.append((m.group(), True))
-        pos = m.end()
-    if pos < len(text):
-        out.append((text[pos:], False))
-    return out
+    return split_at(text, _CJK_RUN.finditer(text))
