@@ -6,7 +6,8 @@ Prints, each as a median of alternating runs (the machine is shared, so only rat
 measured in one run mean anything):
   1. start-up: bare `python -c pass`, `docgen --version`, `import docgen.cli`;
   2. a warm `docgen build` in a fresh process (LanguageTool running, nothing new to
-     translate or grammar-check) against a fresh process that imports WeasyPrint and
+     translate or grammar-check), and the same command with a build worker running
+     (`docgen worker start`; its CPU time counts the worker's child), against a fresh process that imports WeasyPrint and
      renders the case's letter (one page, Russian), and against one rendering the
      issue's baseline, a two-page Cyrillic+CJK letter (the case's Russian letter, then its
      Chinese one on the second page) — the target is a ratio under 2;
@@ -32,6 +33,7 @@ import tempfile
 import time
 from collections import defaultdict
 from pathlib import Path
+from typing import Callable
 
 ROOT = Path(__file__).resolve().parent.parent
 DATA = ROOT / "bench" / ".data" / "build"
@@ -39,20 +41,27 @@ PY = sys.executable
 DOCGEN = str(Path(PY).with_name("docgen"))
 
 
-def _median_runs(cmds: dict[str, list[str]], runs: int, env: dict[str, str]) -> tuple[dict, dict, dict]:
+def _median_runs(cmds: dict[str, list[str]], runs: int, env: dict[str, str],
+                 envs: dict[str, dict[str, str]] | None = None,
+                 more_cpu: dict[str, Callable[[], float]] | None = None) -> tuple[dict, dict, dict]:
     """Median wall time, median CPU time (user + system of the child) and the
-    outputs of each command, run alternately so that load changes hit every one alike."""
+    outputs of each command, run alternately so that load changes hit every one alike.
+    `envs`: a command's own environment; `more_cpu`: a running total of CPU seconds
+    spent elsewhere for a command (a build worker's children), added to its figure."""
+    envs, more_cpu = envs or {}, more_cpu or {}
     wall: dict[str, list[float]] = defaultdict(list)
     cpu: dict[str, list[float]] = defaultdict(list)
     outputs: dict[str, list[str]] = defaultdict(list)
     for _ in range(runs):
         for name, cmd in cmds.items():
             before = resource.getrusage(resource.RUSAGE_CHILDREN)
+            elsewhere = more_cpu[name]() if name in more_cpu else 0.0
             t = time.perf_counter()
-            out = subprocess.run(cmd, capture_output=True, text=True, env=env)
+            out = subprocess.run(cmd, capture_output=True, text=True, env=envs.get(name, env))
             wall[name].append(time.perf_counter() - t)
             after = resource.getrusage(resource.RUSAGE_CHILDREN)
-            cpu[name].append(after.ru_utime - before.ru_utime + after.ru_stime - before.ru_stime)
+            elsewhere = (more_cpu[name]() - elsewhere) if name in more_cpu else 0.0
+            cpu[name].append(after.ru_utime - before.ru_utime + after.ru_stime - before.ru_stime + elsewhere)
             if out.returncode != 0:
                 sys.exit(f"bench: {' '.join(cmd)} failed ({out.returncode}):\n{out.stderr[-2000:]}")
             outputs[name].append(out.stdout)
@@ -213,16 +222,39 @@ def main() -> None:
     subprocess.run([PY, "-c", _BASELINE, str(html2), str(base2_pdf)], check=True, env=env)
     pages2 = _pages(base2_pdf)
 
+    # the build worker (docgen worker start), in a state folder of its own: the same
+    # LanguageTool server and translation memory as the builds above
+    from docgen.qa import languagetool as lt
+    from docgen.settings import Settings
+    from docgen.worker.client import details
+
+    worker_env = dict(env, DOCGEN_STATE_DIR=str(DATA / "state"), LT_URL=env.get("LT_URL") or lt.status().url or "",
+                      DOCGEN_TM_FILE=str(Settings.from_env(env).tm_file))
+    t = time.perf_counter()
+    started = subprocess.run([DOCGEN, "worker", "start"], capture_output=True, text=True, env=worker_env)
+    if started.returncode != 0:
+        sys.exit(f"bench: docgen worker start failed:\n{started.stdout}{started.stderr}")
+    print(f"build worker started (warm-up included): {time.perf_counter() - t:.2f} s")
+    worker_settings = Settings.from_env(worker_env)
+    served = details(worker_settings)["served"]
+
     # fresh processes, side by side
-    wall, cpu, out = _median_runs({
-        "python -c pass": [PY, "-c", "pass"],
-        "docgen --version": [DOCGEN, "--version"],
-        "python -c 'import docgen.cli'": [PY, "-c", "import docgen.cli"],
-        "baseline": [PY, "-c", _BASELINE, str(html), str(base_pdf)],
-        "baseline-2": [PY, "-c", _BASELINE, str(html2), str(base2_pdf)],
-        "docgen build": [DOCGEN, "build", str(case), "-o", str(outdir)],
-        "one": [PY, __file__, "--one", str(case), str(outdir)],
-    }, args.runs, env)
+    try:
+        wall, cpu, out = _median_runs({
+            "python -c pass": [PY, "-c", "pass"],
+            "docgen --version": [DOCGEN, "--version"],
+            "python -c 'import docgen.cli'": [PY, "-c", "import docgen.cli"],
+            "baseline": [PY, "-c", _BASELINE, str(html), str(base_pdf)],
+            "baseline-2": [PY, "-c", _BASELINE, str(html2), str(base2_pdf)],
+            "docgen build": [DOCGEN, "build", str(case), "-o", str(outdir)],
+            "docgen build, worker": [DOCGEN, "build", str(case), "-o", str(outdir)],
+            "one": [PY, __file__, "--one", str(case), str(outdir)],
+        }, args.runs, env, envs={"docgen build, worker": worker_env},
+            more_cpu={"docgen build, worker": lambda: details(worker_settings)["children_cpu"]})
+        if details(worker_settings)["served"] - served != args.runs:
+            sys.exit("bench: the build worker did not serve every build (stale? see bench/.data/build/state/worker.log)")
+    finally:
+        subprocess.run([DOCGEN, "worker", "stop"], capture_output=True, env=worker_env)
     bare, bare_cpu = wall["python -c pass"], cpu["python -c pass"]
     print(f"\nstart-up (fresh processes)          {'wall':>8s} {'':>6s}  {'CPU':>8s}")
     for name in ("python -c pass", "docgen --version", "python -c 'import docgen.cli'"):
@@ -237,6 +269,10 @@ def main() -> None:
           f" {cpu['docgen build']:6.2f} s CPU {cpu['docgen build'] / cpu['baseline']:4.2f}x  (x: of the baseline; "
           f"{wall['docgen build'] / wall['baseline-2']:.2f}x / {cpu['docgen build'] / cpu['baseline-2']:.2f}x of the "
           f"{pages2}-page one)")
+    w, c = wall["docgen build, worker"], cpu["docgen build, worker"]
+    print(f"  {'docgen build (CLI), worker running':34s} {w:6.2f} s  {w / wall['baseline']:4.2f}x "
+          f" {c:6.2f} s CPU {c / cpu['baseline']:4.2f}x  ({w / wall['baseline-2']:.2f}x / "
+          f"{c / cpu['baseline-2']:.2f}x of the {pages2}-page one; CPU: the caller's and its child's in the worker)")
     _stage_table("the same, per stage (bench --one, fresh processes)", [json.loads(o) for o in out["one"]])
 
     # one long-running process: one Session (templates, glossary, translators, LanguageTool client, caches)

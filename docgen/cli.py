@@ -140,6 +140,9 @@ def _parser() -> argparse.ArgumentParser:
     lt = sub.add_parser("lt", help=_("manage the local LanguageTool server"))
     lt.add_argument("action", choices=("start", "stop", "status"))
 
+    w = sub.add_parser("worker", help=_("manage the build worker: a warmed-up process `docgen build` runs in"))
+    w.add_argument("action", choices=("start", "stop", "status"))
+
     x = sub.add_parser("explain", help=_("explain a platform notice to the seller: case type, evidence, pitfalls"))
     x.add_argument("notice", help=_("the notice as a text file (pasted from the Seller Center) or an .eml; - for stdin"))
     x.add_argument("--case-type", choices=CASE_TYPES, help=_("the case type, when the notice does not make it clear"))
@@ -531,7 +534,15 @@ def _cmd_lt(args: argparse.Namespace) -> int:
     return 0 if st.running or args.action == "stop" else 1
 
 
-COMMANDS = {"batch": _cmd_batch, "reply": _cmd_reply, "check-submit": _cmd_check_submit, "explain": _cmd_explain, "check": _cmd_check, "lt": _cmd_lt, "review": _cmd_review, "build": _cmd_build, "index": _cmd_index, "new": _cmd_new, "glossary": _cmd_glossary,
+def _cmd_worker(args: argparse.Namespace) -> int:
+    from docgen.worker import client
+
+    st = {"start": client.start, "stop": client.stop, "status": client.status}[args.action]()
+    say("cli.worker-status", status=st.message)
+    return 0 if st.running or args.action == "stop" else 1
+
+
+COMMANDS = {"worker": _cmd_worker, "batch": _cmd_batch, "reply": _cmd_reply, "check-submit": _cmd_check_submit, "explain": _cmd_explain, "check": _cmd_check, "lt": _cmd_lt, "review": _cmd_review, "build": _cmd_build, "index": _cmd_index, "new": _cmd_new, "glossary": _cmd_glossary,
             "models": _cmd_models, "translate": _cmd_translate}
 
 
@@ -554,7 +565,7 @@ def _ui_flag(argv: list[str]) -> str | None:
     return None
 
 
-def _without_ui(argv: list[str]) -> list[str]:
+def without_ui_flag(argv: list[str]) -> list[str]:
     """--ui may stand anywhere (also after the command); it was read by `_ui_flag`."""
     out, skip = [], False
     for i, arg in enumerate(argv):
@@ -579,12 +590,23 @@ def _parse(argv: list[str]) -> argparse.Namespace:
 
 
 def main(argv: list[str] | None = None) -> int:
+    argv = sys.argv[1:] if argv is None else list(argv)
+    if without_ui_flag(argv)[:1] == ["build"]:  # in the build worker when one serves this caller
+        from docgen.worker.client import forward
+
+        code = forward(argv)
+        if code is not None:
+            return code
+    return run(argv)
+
+
+def run(argv: list[str]) -> int:
+    """The command `argv`, in this process."""
     from docgen.settings import current
 
-    argv = sys.argv[1:] if argv is None else list(argv)
     flag = _ui_flag(argv)  # --ui, else the settings (DOCGEN_UI, then the locale)
     i18n.set_language(i18n.resolve_language(flag, {}) if flag else current().ui_language)
-    args = _parse(_without_ui(argv))
+    args = _parse(without_ui_flag(argv))
     try:
         return COMMANDS[args.command](args)
     except DocgenError as e:

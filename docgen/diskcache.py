@@ -1,6 +1,6 @@
 """Small values docgen computes from content — what an evidence file holds, how many
-pages a document lays out to — kept as JSON entries under `<cache dir>/<namespace>/`,
-one file per key (the SHA-256 of everything the value depends on, content included, so
+pages a document lays out to, the font subsets of a PDF — kept as JSON entries (or
+checked byte strings) under `<cache dir>/<namespace>/`, one file per key (the SHA-256 of everything the value depends on, content included, so
 an entry is never stale). A missing, unreadable or malformed entry is ignored and
 rewritten; writes are atomic (temporary file + rename), so parallel workers and a web
 server share the folder; deleting it is always safe. What this process read or wrote
@@ -9,7 +9,6 @@ from __future__ import annotations
 
 import json
 import os
-import tempfile
 from collections import OrderedDict
 from pathlib import Path
 from typing import Any, Callable
@@ -59,13 +58,40 @@ def put(namespace: str, key: str, value: Any) -> None:
     """Stores `value` (JSON) atomically; a cache that cannot be written is skipped."""
     where = folder(namespace)
     _remember(where, key, value)
-    path = where / key[:2] / f"{key}.json"
+    data = json.dumps({"key": key, "value": value}, ensure_ascii=False).encode("utf-8")
+    _write(where / key[:2] / f"{key}.json", data)
+
+
+def get_bytes(namespace: str, key: str) -> bytes | None:
+    """Stored bytes (`put_bytes`), or None when there are none or they are not whole:
+    each entry carries the SHA-256 of its bytes and is checked on reading."""
+    import hashlib
+
+    try:
+        data = (folder(namespace) / key[:2] / f"{key}.bin").read_bytes()
+    except OSError:
+        return None
+    digest, body = data[:32], data[32:]
+    return body if len(digest) == 32 and hashlib.sha256(body).digest() == digest else None
+
+
+def put_bytes(namespace: str, key: str, body: bytes) -> None:
+    """Stores `body` atomically (not kept in memory: callers hold their own)."""
+    import hashlib
+
+    _write(folder(namespace) / key[:2] / f"{key}.bin", hashlib.sha256(body).digest() + body)
+
+
+def _write(path: Path, data: bytes) -> None:
+    """Temporary file + rename; a cache that cannot be written is skipped."""
+    import tempfile
+
     try:
         path.parent.mkdir(parents=True, exist_ok=True)
-        fd, tmp = tempfile.mkstemp(dir=path.parent, prefix=".tmp-", suffix=".json")
+        fd, tmp = tempfile.mkstemp(dir=path.parent, prefix=".tmp-", suffix=path.suffix)
         try:
-            with os.fdopen(fd, "w", encoding="utf-8") as f:
-                json.dump({"key": key, "value": value}, f, ensure_ascii=False)
+            with os.fdopen(fd, "wb") as f:
+                f.write(data)
             os.replace(tmp, path)
         except BaseException:
             Path(tmp).unlink(missing_ok=True)
@@ -88,4 +114,4 @@ def cached(namespace: str, key: str, compute: Callable[[], Any], load: Callable[
     return value
 
 
-__all__ = ["cached", "folder", "forget_memory", "get", "put"]
+__all__ = ["cached", "folder", "forget_memory", "get", "get_bytes", "put", "put_bytes"]

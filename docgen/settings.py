@@ -111,6 +111,16 @@ def child_env(**extra: str) -> dict[str, str]:
     return {**os.environ, **extra}
 
 
+def adopt_environment(env: Mapping[str, str]) -> None:
+    """Makes `env` this process's whole environment: a build worker's child becomes the
+    `docgen build` whose caller handed it over (`child_env()` of the caller)."""
+    import time
+
+    os.environ.clear()
+    os.environ.update({str(k): str(v) for k, v in env.items()})
+    time.tzset()  # TZ: the caller's local dates
+
+
 _active: contextvars.ContextVar[Settings | None] = contextvars.ContextVar("docgen_settings", default=None)
 
 

@@ -169,16 +169,30 @@ def test_sentences_checked_before_need_no_server(languagetool, tmp_path, monkeyp
     assert f.where == "letter" and f.message.startswith("grammar not checked") and asked
 
 
-def test_font_subsets_reused_with_the_same_pdf_bytes(monkeypatch):
+_SUBSET_DOC = dict(lang="ru", title="Обращение", running_header="Магазин 123456789", page_label="стр. {page} из {pages}",
+                   blocks=[Paragraph([Run("Просим снять удержание средств по заказу 58213746-0017-1.")]),
+                           Paragraph([Run("卖家 深圳市示例科技有限公司", bold=True)], style="heading")])
+
+_SUBSET_PROBE = """
+import hashlib, json, sys
+from docgen.model import Document, Paragraph, Run
+from docgen.writers import font_subsets, pdf_writer
+sys.path.insert(0, sys.argv[1])
+from test_warm_caches import _SUBSET_DOC
+pdf = pdf_writer.to_bytes(Document(**_SUBSET_DOC))
+print(json.dumps({**font_subsets.stats, "pdf": hashlib.sha256(pdf).hexdigest()}))
+"""
+
+
+def test_font_subsets_reused_with_the_same_pdf_bytes(monkeypatch, tmp_path):
     """The second PDF with the same glyphs reuses the font subsets HarfBuzz made for the
     first; the bytes are those WeasyPrint makes without the memo."""
     from weasyprint.pdf import fonts as wp_fonts
 
     from docgen.writers import font_subsets, pdf_writer
 
-    doc = Document(lang="ru", title="Обращение", running_header="Магазин 123456789", page_label="стр. {page} из {pages}",
-                   blocks=[Paragraph([Run("Просим снять удержание средств по заказу 58213746-0017-1.")]),
-                           Paragraph([Run("卖家 深圳市示例科技有限公司", bold=True)], style="heading")])
+    monkeypatch.setenv("DOCGEN_CACHE_DIR", str(tmp_path))  # nothing stored by an earlier run
+    doc = Document(**_SUBSET_DOC)
     pdf_writer._weasy()
     font_subsets.forget()
     misses = font_subsets.stats["misses"]
@@ -190,3 +204,29 @@ def test_font_subsets_reused_with_the_same_pdf_bytes(monkeypatch):
     assert font_subsets.stats["hits"] - hits == made and font_subsets.stats["misses"] - misses == made
     monkeypatch.setattr(wp_fonts.Font, "clean", wp_fonts.Font.clean.original)  # WeasyPrint's own
     assert pdf_writer.to_bytes(doc) == first == second
+
+
+def test_font_subsets_kept_on_disk_for_the_next_process(tmp_path):
+    """A second process finds the subsets the first one made (the cache folder), makes
+    none itself, and writes the same PDF bytes; a damaged entry is made again."""
+    import os
+    from pathlib import Path
+
+    env = dict(os.environ, DOCGEN_CACHE_DIR=str(tmp_path))
+
+    def run() -> dict:
+        out = subprocess.run([sys.executable, "-c", _SUBSET_PROBE, str(Path(__file__).parent)], capture_output=True,
+                             text=True, env=env, timeout=120)
+        assert out.returncode == 0, out.stderr
+        return json.loads(out.stdout)
+
+    first = run()
+    assert first["misses"] >= 2 and first["from_disk"] == 0
+    stored = sorted((tmp_path / "font-subsets").rglob("*.bin"))
+    assert len(stored) == first["misses"]
+    second = run()
+    assert second["misses"] == 0 and second["from_disk"] == first["misses"]
+    assert second["pdf"] == first["pdf"]
+    stored[0].write_bytes(stored[0].read_bytes()[:-10])  # truncated: not taken, made again
+    third = run()
+    assert third["misses"] == 1 and third["pdf"] == first["pdf"]

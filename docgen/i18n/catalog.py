@@ -56,6 +56,18 @@ MESSAGES: dict[str, str] = {
     "cli.internal-error": M_("internal error ({error}); nothing was replaced. Run again with DOCGEN_DEBUG=1 for details and report it."),
     "cli.interrupted": M_("interrupted; previous outputs are unchanged"),
     "cli.lt-status": M_("LanguageTool {version}: {status}"),
+    "cli.worker-status": M_("build worker: {status}"),
+    # docgen/worker: the build worker
+    "worker.running": M_("running (pid {pid}; {served} build(s) served, {running} running)"),
+    "worker.started": M_("started (pid {pid}); `docgen build` runs in it from now on"),
+    "worker.not-running": M_("not running (start it with `docgen worker start`)"),
+    "worker.stopped": M_("stopped"),
+    "worker.was-not-running": M_("was not running"),
+    "worker.exited-at-start": M_("the build worker exited at start; see {log}"),
+    "worker.start-timeout": M_("the build worker was not ready within {seconds} s and was stopped; see {log}"),
+    "worker.path-too-long": M_("the state folder's path is too long for the worker's socket (107 bytes at most); `docgen build` runs in its own process"),
+    "worker.lost": M_("the build worker ended before the build did; run the command again"),
+    "worker.lock-timeout": M_("another docgen has been starting the build worker for {seconds} s"),
     # docgen/qa/languagetool.py: the server's status
     "lt.external-answers": M_("LT_URL {url} answers"),
     "lt.external-silent": M_("LT_URL {url} does not answer"),

@@ -141,13 +141,10 @@ def _pid_alive(pid: int | None) -> bool:
 
 
 def _start_time(pid: int) -> int | None:
-    """When the process started (clock ticks since boot, field 22 of /proc/PID/stat): a
-    pid reused by another process has another start time."""
-    try:
-        stat = Path(f"/proc/{pid}/stat").read_text(encoding="ascii", errors="replace")
-        return int(stat.rsplit(")", 1)[1].split()[19])
-    except (OSError, ValueError, IndexError):
-        return None
+    """When the process started: a pid reused by another process has another start time."""
+    from docgen.background import process_start_time
+
+    return process_start_time(pid)
 
 
 def _our_server(st: dict) -> bool:
@@ -238,29 +235,11 @@ def _free_port() -> int:
         return s.getsockname()[1]
 
 
-@contextmanager
 def _start_lock(timeout: float):
-    """An exclusive lock on `languagetool.lock` beside the state file, held while a
-    server starts: a second command waits for the first one's server instead of starting
-    its own. The kernel drops the lock when its holder exits, so a crash frees it."""
-    import fcntl
+    """Held while a server starts (languagetool.lock beside the state file)."""
+    from docgen.background import start_lock
 
-    path = _state_file().with_suffix(".lock")
-    path.parent.mkdir(parents=True, exist_ok=True)
-    with open(path, "a+") as fh:
-        deadline = time.monotonic() + timeout
-        while True:
-            try:
-                fcntl.flock(fh, fcntl.LOCK_EX | fcntl.LOCK_NB)
-                break
-            except BlockingIOError:
-                if time.monotonic() > deadline:
-                    raise TimeoutError(timeout) from None
-                time.sleep(0.2)
-        try:
-            yield
-        finally:
-            fcntl.flock(fh, fcntl.LOCK_UN)
+    return start_lock(_state_file().with_suffix(".lock"), timeout)
 
 
 def _wait_healthy(url: str, timeout: float, alive) -> bool:

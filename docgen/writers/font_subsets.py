@@ -8,24 +8,59 @@ one document serves the next: `install()` puts a bounded memo in front of WeasyP
 `Font.clean` (subsetting, variable-font instancing, colour-glyph removal), keyed by the
 font's identity (its Pango description, face index, length and the bytes at both ends
 of the file), the glyph ids kept, the hinting option and whether glyphs were missing.
+A subset is also kept on disk (`docgen.diskcache`, namespace font-subsets, keyed by the
+SHA-256 of the same key, WeasyPrint's and HarfBuzz's versions), so that the next process
+— a rebuild from the command line, a build worker's child — finds it too.
 The PDF bytes are those WeasyPrint makes without it (tests/test_warm_caches.py)."""
 from __future__ import annotations
 
 import hashlib
 import threading
 from collections import OrderedDict
+from functools import lru_cache
 
+from docgen import diskcache
+
+NAMESPACE = "font-subsets"
 MAX_SUBSETS = 48  # a few fonts × the documents of a build; bounded, so memory stays flat
 
 _memo: "OrderedDict[tuple, bytes]" = OrderedDict()
 _lock = threading.Lock()
-stats = {"hits": 0, "misses": 0}
+stats = {"hits": 0, "misses": 0, "from_disk": 0}  # hits: in memory or on disk
 
 
 def _font_identity(font) -> tuple:
     content = font.file_content
     ends = hashlib.sha256(content[:65536] + content[-65536:]).hexdigest()
     return font.hash, font.index, len(content), ends, tuple(sorted(font.variations.items()))
+
+
+def _stored_key(key: tuple) -> str:
+    return hashlib.sha256(repr((_makers(), key)).encode()).hexdigest()
+
+
+@lru_cache(maxsize=1)
+def _makers() -> tuple:
+    """WeasyPrint's version and the HarfBuzz libraries this process loaded (path, size,
+    time): a subset made by another HarfBuzz is not taken for this one's."""
+    import os
+
+    import weasyprint
+
+    libraries = set()
+    try:
+        with open("/proc/self/maps", encoding="utf-8", errors="replace") as maps:
+            libraries = {line.split()[-1] for line in maps if "libharfbuzz" in line}
+    except OSError:
+        pass
+    stats = []
+    for path in sorted(libraries):
+        try:
+            st = os.stat(path)
+            stats.append((path, st.st_size, st.st_mtime_ns))
+        except OSError:
+            stats.append((path, None, None))
+    return weasyprint.__version__, tuple(stats)
 
 
 def install() -> None:
@@ -45,12 +80,21 @@ def install() -> None:
             cached = _memo.get(key)
             if cached is not None:
                 _memo.move_to_end(key)
+        stored_key = None
+        if cached is None:
+            stored_key = _stored_key(key)
+            cached = diskcache.get_bytes(NAMESPACE, stored_key)
+            if cached is not None:
+                stats["from_disk"] += 1
+                with _lock:
+                    _memo[key] = cached
         if cached is not None:
             stats["hits"] += 1
             self.file_content = cached
             return None
         stats["misses"] += 1
         result = original(self, to_unicode, hinting)
+        diskcache.put_bytes(NAMESPACE, stored_key, self.file_content)
         with _lock:
             _memo[key] = self.file_content
             while len(_memo) > MAX_SUBSETS:
