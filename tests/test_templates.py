@@ -48,6 +48,20 @@ def test_unknown_variable_is_reported_with_file_and_key(tmp_path, monkeypatch):
     tpl._load.cache_clear()
 
 
+def test_an_edited_template_is_compiled_again_in_the_same_process(tmp_path, monkeypatch):
+    """A long-running process (the review page, a batch worker) sees an edit of a template
+    file at its next letter; unchanged files are not compiled again."""
+    monkeypatch.setenv("DOCGEN_TEMPLATES", str(_copy_templates(tmp_path, lambda d: None)))
+    first = tpl.load_templates("fund_hold", "ru")
+    assert tpl.load_templates("fund_hold", "ru") is first
+    p = tmp_path / "tpl" / "common" / "ru.yaml"
+    p.write_text(p.read_text(encoding="utf-8").replace("Уважаемая служба поддержки!", "Добрый день!", 1),
+                 encoding="utf-8")
+    second = tpl.load_templates("fund_hold", "ru")
+    assert second is not first and "Добрый день!" in second.render("greeting", {})
+    assert "Уважаемая служба поддержки!" in first.render("greeting", {})
+
+
 def test_sandbox_blocks_attribute_escape(tmp_path, monkeypatch):
     from docgen import load_case
     from docgen.render import render_letter

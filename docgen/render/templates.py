@@ -61,11 +61,11 @@ class TemplateSet:
             raise DocgenError(Problem(self._file_of(key), key, msg("render.template-not-allowed", error=e))) from None
 
     def _file_of(self, key: str) -> str:
-        return str(self.files[-1] if key in _type_keys(self.files[-1]) else self.files[0])
+        return str(self.files[-1] if key in _type_keys(self.files[-1], _stamp(self.files[-1])) else self.files[0])
 
 
 @lru_cache(maxsize=64)
-def _type_keys(path: Path) -> frozenset[str]:
+def _type_keys(path: Path, _version: tuple | None) -> frozenset[str]:
     data = yaml.safe_load(path.read_text(encoding="utf-8")) or {}
     return frozenset(data)
 
@@ -93,7 +93,7 @@ def _read(path: Path) -> dict[str, Any]:
 
 
 @lru_cache(maxsize=32)
-def _load(folder: Path, case_type: str | None, lang: str) -> TemplateSet:
+def _load(folder: Path, case_type: str | None, lang: str, _stamps: tuple) -> TemplateSet:
     common_path = folder / "common" / f"{lang}.yaml"
     type_path = folder / case_type / f"{lang}.yaml" if case_type else common_path
     common = _read(common_path)
@@ -126,5 +126,17 @@ def _load(folder: Path, case_type: str | None, lang: str) -> TemplateSet:
 
 
 def load_templates(case_type: str | None, lang: str) -> TemplateSet:
-    """The templates of one case type (None: only the common ones) in one language."""
-    return _load(templates_dir().resolve(), case_type, lang)
+    """The templates of one case type (None: only the common ones) in one language,
+    compiled once per process until a file of them changes (a web page or batch worker
+    that runs for hours sees an edit)."""
+    folder = templates_dir().resolve()
+    files = (folder / "common" / f"{lang}.yaml", folder / case_type / f"{lang}.yaml" if case_type else None)
+    return _load(folder, case_type, lang, tuple(_stamp(f) for f in files))
+
+
+def _stamp(path: Path | None) -> tuple[int, int] | None:
+    try:
+        st = path.stat() if path else None
+    except OSError:
+        return None
+    return (st.st_mtime_ns, st.st_size) if st else None
