@@ -85,7 +85,7 @@ def _inputs_unchanged(case_path: Path, outdir: Path, bundle: bool = True,
 
     from docgen import __version__
     from docgen.case.loader import load_case
-    from docgen.evidence.inspect import sha256_file
+    from docgen.digest import sha256_file
     from docgen.resources import folder_version, glossary_dir, templates_dir
 
     try:

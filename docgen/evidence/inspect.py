@@ -1,12 +1,12 @@
 """Facts about one evidence file, read by streaming: memory stays flat however big it is."""
 from __future__ import annotations
 
-import hashlib
 import warnings
 from dataclasses import asdict, dataclass
 from pathlib import Path
 
-CHUNK = 1 << 20
+from docgen.digest import sha256_file
+
 
 # magic bytes → kind; the extension is never trusted
 _MAGIC = (
@@ -28,16 +28,6 @@ class FileFacts:
     width: int | None = None
     height: int | None = None
     problem: str | None = None  # unreadable, encrypted, truncated …
-
-
-def sha256_file(path: Path) -> tuple[str, int]:
-    h = hashlib.sha256()
-    size = 0
-    with open(path, "rb") as f:
-        while chunk := f.read(CHUNK):
-            h.update(chunk)
-            size += len(chunk)
-    return h.hexdigest(), size
 
 
 def sniff(head: bytes) -> str:

@@ -7,13 +7,13 @@ font file's SHA-256; a build only compares the files' size and mtime with the re
 (re-hashing a file that changed), so it runs neither fc-match nor fontTools."""
 from __future__ import annotations
 
-import hashlib
 import json
 import os
 import subprocess
 from functools import lru_cache
 from pathlib import Path
 
+from docgen.digest import sha256_file
 from docgen.settings import current
 
 # The font stack of the PDF writer, in fallback order.
@@ -55,14 +55,6 @@ def _stat(path: str) -> list[int] | None:
     except OSError:
         return None
     return [st.st_size, st.st_mtime_ns]
-
-
-def _sha256(path: str) -> str:
-    h = hashlib.sha256()
-    with open(path, "rb") as f:
-        for block in iter(lambda: f.read(1 << 20), b""):
-            h.update(block)
-    return h.hexdigest()
 
 
 def _read_cmap(path: str) -> set[int]:
@@ -119,7 +111,7 @@ def covered_codepoints() -> frozenset[int]:
             if stat is None:
                 continue
             old = old_files.get(p, {})
-            sha = old["sha256"] if old.get("stat") == stat else _sha256(p)
+            sha = old["sha256"] if old.get("stat") == stat else sha256_file(p)[0]
             if sha not in coverage:
                 coverage[sha] = _to_ranges(_read_cmap(p))
             files[p] = {"stat": stat, "sha256": sha}

@@ -37,7 +37,7 @@ class OutputStore:
             tmp = path.with_name(path.name + ".part")
             tmp.write_bytes(writer.write(data, None))
             tmp.replace(path)
-        from docgen.evidence.inspect import sha256_file  # the evidence package is heavy: not at import
+        from docgen.digest import sha256_file
 
         for p in files:  # one row may make several files (a bundle in parts)
             self.files[p.relative_to(self.root).as_posix()] = sha256_file(p)

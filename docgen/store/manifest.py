@@ -8,7 +8,7 @@ from docgen.version import __version__
 from docgen.case.loader import CaseFile
 from docgen.errors import DocgenError, Problem
 from docgen.evidence.index import EvidenceEntry
-from docgen.evidence.inspect import sha256_file
+from docgen.digest import sha256_file
 from docgen.i18n import msg
 from docgen.model import Letter
 from docgen.resources import folder_version, glossary_dir, templates_dir
