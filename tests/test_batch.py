@@ -432,7 +432,7 @@ def test_only_changed_rebuilds_a_case_built_without_the_bundle(fund_hold_case):
     out = fund_hold_case.parent / "out"
     build(fund_hold_case, BuildOptions(outdir=out, bundle=False, languagetool=False))
     assert json.loads((out / "manifest.json").read_text(encoding="utf-8"))["options"] == \
-        {"bundle": False, "formats": ["docx", "pdf"]}
+        {"bundle": False, "formats": ["docx", "pdf"], "pdfa": False}
     assert _inputs_unchanged(fund_hold_case, out, bundle=False) == "draft"
     assert _inputs_unchanged(fund_hold_case, out, bundle=True) is None
     assert _inputs_unchanged(fund_hold_case, out, bundle=False, formats=("pdf",)) is None  # `batch --format pdf`

@@ -175,7 +175,7 @@ def test_build_format_writes_only_the_formats_asked_for(fund_hold_case, tmp_path
     assert (out / "submit" / "letter.ru.pdf").is_file() and (out / "seller" / "letter.zh.pdf").is_file()
     assert [p.name for p in out.rglob("*.docx")] == ["review.docx"]  # the translator's file is not a printable format
     manifest = json.loads((out / "manifest.json").read_text(encoding="utf-8"))
-    assert manifest["options"] == {"bundle": False, "formats": ["pdf"]}
+    assert manifest["options"] == {"bundle": False, "formats": ["pdf"], "pdfa": False}
     capsys.readouterr()
     assert main(["build", str(fund_hold_case), "--format", "png", "-o", str(tmp_path / "bad")]) == 2
     assert "--format: unknown output format 'png'; known: docx, pdf" in capsys.readouterr().err

@@ -111,6 +111,21 @@ def test_round_trip_through_xliff(draft):
     assert json.loads((draft / "manifest.json").read_text(encoding="utf-8"))["state"] == "final"
 
 
+def test_a_review_import_rebuilds_what_the_build_wrote(draft):
+    """A letter built PDF-only without the bundle is rebuilt after the review the same
+    way: no DOCX copies or bundle appear (and a default build keeps them: above)."""
+    build(draft.parent / "case.yaml", BuildOptions(languagetool=False, formats=("pdf",), bundle=False))
+    reviewed = _edit_xliff(draft, {"fact.2": NEW_FACT2})
+    import_review(reviewed, "Анна Иванова", outdir=draft, languagetool=False)
+    now = [p.relative_to(draft).as_posix() for p in draft.rglob("*")
+           if p.is_file() and not p.relative_to(draft).parts[0].startswith("pre-review-")]
+    assert "submit/letter.ru.pdf" in now and "review/signoff.pdf" in now
+    assert not [p for p in now if p.endswith(".docx") and p != "review/review.docx"]  # the review file stays
+    assert "submit/evidence-bundle.pdf" not in now
+    options = json.loads((draft / "manifest.json").read_text(encoding="utf-8"))["options"]
+    assert options == {"bundle": False, "formats": ["pdf"], "pdfa": False}
+
+
 def test_review_docx_notes_in_russian_and_english(draft):
     """The reviewer of a Russian letter reads the notes in Russian, with the English beside them."""
     d = docx.Document(str(draft / "review/review.docx"))
@@ -267,7 +282,7 @@ def test_seller_russian_needs_review_before_final(tmp_path, capsys):
     review is recorded; after it the sign-off page lists every seller segment in full."""
     case = tmp_path / "fund-hold" / "case.yaml"
     shutil.copytree(SAMPLES / "fund-hold", case.parent, ignore=shutil.ignore_patterns("out"))
-    result = build(case, BuildOptions(languagetool=False, **NO_DOCUMENTS))  # the import below rebuilds in full
+    result = build(case, BuildOptions(languagetool=False, bundle=False))  # the import rebuilds what this wrote
     out = result.outdir
     assert {s.origin for s in result.letter.seller_segments()} == {"seller"}
     assert main(["build", str(case), "--final"]) == 3

@@ -331,8 +331,9 @@ def write(s: BuildState) -> None:
     def manifest(store: OutputStore) -> dict:
         data = case_manifest(case_file, s.entries, store.listing(), letter, s.state, record_kept, s.forced)
         data["submit"] = {"target": case.target, "own_emails": sorted(own), "max_bytes": rules.max_bytes}
-        # what this build was asked to write: `batch --only-changed` rebuilds a case built with less
-        data["options"] = {"bundle": options.bundle, "formats": list(options.formats)}
+        # what this build was asked to write: `batch --only-changed` rebuilds a case built with less,
+        # a review import rebuilds what was built (store.manifest.built_with)
+        data["options"] = {"bundle": options.bundle, "formats": list(options.formats), "pdfa": options.pdfa}
         return data
 
     payloads = index_payloads(s.entries, index_labels(case_file, letter), s.findings, options.bundle, rules, own)

@@ -37,10 +37,12 @@ def apply_record(outdir: Path, state: dict, record: ReviewRecord, languagetool: 
     if session is None:
         with Session.from_env() as own:
             return apply_record(outdir, state, record, languagetool, own, on_event)
+    from docgen.store.manifest import built_with
+
     with session.active():
         case_path = (Path(outdir) / state["case"]).resolve()
-        result = build_case(case_path, BuildOptions(outdir=outdir, review=record, languagetool=languagetool),
-                            session, on_event)
+        options = BuildOptions(outdir=outdir, review=record, languagetool=languagetool, **built_with(outdir))
+        result = build_case(case_path, options, session, on_event)
         remember(record, state, session)
     return result
 

@@ -3,6 +3,7 @@ them, the letter's state and review record — and reading an earlier appeal's m
 from __future__ import annotations
 
 import json
+from pathlib import Path
 
 from docgen.version import __version__
 from docgen.case.loader import CaseFile
@@ -69,3 +70,25 @@ def evidence_inputs(entries: list[EvidenceEntry], with_updated: bool = True) -> 
 def index_manifest(source_name: str, entries: list[EvidenceEntry], outputs: list[dict] | None = None) -> dict:
     return {"kind": "evidence-index", "source": source_name, "inputs": evidence_inputs(entries, with_updated=False),
             "outputs": outputs or []}
+
+
+def built_with(outdir: Path) -> dict:
+    """What the folder's last build was asked to write (manifest.json "options"), as
+    BuildOptions fields; each one the default when absent or not of its shape. A rebuild
+    that is not a new `docgen build` (a review import) writes what was written: a letter
+    built without DOCX files or bundle does not gain them, a PDF/A letter stays PDF/A."""
+    from docgen.writers.registry import DOCUMENT_FORMATS
+
+    try:
+        options = json.loads((Path(outdir) / "manifest.json").read_text(encoding="utf-8")).get("options")
+    except (OSError, ValueError, AttributeError):
+        options = None
+    options = options if isinstance(options, dict) else {}
+    formats = options.get("formats")
+    chosen = {}
+    if isinstance(formats, list) and all(f in DOCUMENT_FORMATS for f in formats):
+        chosen["formats"] = tuple(dict.fromkeys(formats))
+    for flag in ("bundle", "pdfa"):
+        if type(options.get(flag)) is bool:
+            chosen[flag] = options[flag]
+    return chosen
