@@ -565,6 +565,13 @@ def _ui_flag(argv: list[str]) -> str | None:
     return None
 
 
+def runs_in_worker(words: list[str]) -> bool:
+    """Whether a worker runs this command (its words, `--ui` left out): the ones that lay
+    out documents — `build`, `index`, `review import` (a rebuild) and `review export`.
+    Not `review serve`, a server of its own, nor the quick ones."""
+    return words[:1] in (["build"], ["index"]) or words[:2] in (["review", "import"], ["review", "export"])
+
+
 def without_ui_flag(argv: list[str]) -> list[str]:
     """--ui may stand anywhere (also after the command); it was read by `_ui_flag`."""
     out, skip = [], False
@@ -591,7 +598,7 @@ def _parse(argv: list[str]) -> argparse.Namespace:
 
 def main(argv: list[str] | None = None) -> int:
     argv = sys.argv[1:] if argv is None else list(argv)
-    if without_ui_flag(argv)[:1] == ["build"]:  # in the build worker when one serves this caller
+    if runs_in_worker(without_ui_flag(argv)):  # in the build worker when one serves this caller
         from docgen.worker.client import forward
 
         code = forward(argv)

@@ -75,6 +75,29 @@ def test_a_build_runs_in_the_worker_and_equals_one_in_its_own_process(worker, tm
     assert "Уважаемая служба поддержки" in pdf_text(a / "submit/letter.ru.pdf")
 
 
+def test_index_and_review_import_run_in_the_worker_too(worker, tmp_path):
+    """The other commands that lay out documents: `index`, and `review import` (a rebuild
+    with the sign-off page); `review serve` and the quick commands stay in the caller."""
+    import json
+
+    env, figures, _ = worker
+    case = copy_sample("fund-hold", tmp_path)
+    served = figures()["served"]
+    assert _docgen(["build", str(case), "--no-bundle"], env).returncode == 0
+    out = case.parent / "out"
+    signed = _docgen(["review", "import", str(out / "review" / "review.xlf"), "--reviewer", "Анна Иванова",
+                      "--confirm", "all"], env)
+    assert signed.returncode == 0, signed.stderr
+    assert json.loads((out / "manifest.json").read_text(encoding="utf-8"))["state"] == "reviewed"
+    assert "Анна Иванова" in pdf_text(out / "review" / "signoff.pdf")
+    indexed = _docgen(["index", str(case)], env)
+    assert indexed.returncode == 0, indexed.stderr
+    assert "A01_tracking_RU741852963CN.pdf" in pdf_text(case.parent / "index" / "submit" / "evidence-index.ru.pdf")
+    assert figures()["served"] == served + 3
+    assert _docgen(["review", "tm-export", "-o", str(tmp_path / "tm.tmx")], env).returncode == 0
+    assert figures()["served"] == served + 3  # a quick command: in the caller
+
+
 def test_errors_and_the_ui_language_come_from_the_worker_as_from_docgen(worker, tmp_path):
     env, figures, _ = worker
     case = copy_sample("fund-hold", tmp_path)

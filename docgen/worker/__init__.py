@@ -8,8 +8,9 @@ the fund-hold sample into a temporary folder, with neither machine translation n
 LanguageTool — and then listens on `worker.sock` in the state folder (a Unix socket,
 mode 0600, callers of the same user only).
 
-`docgen build` then connects and hands over its arguments, working folder, environment
-and its stdin/stdout/stderr (SCM_RIGHTS). The worker forks: the child runs the command
+`docgen build` (and the other commands that lay out documents: `index`, `review import`,
+`review export`; `cli.runs_in_worker`) then connects and hands over its arguments,
+working folder, environment and its stdin/stdout/stderr (SCM_RIGHTS). The worker forks: the child runs the command
 exactly as the caller would have (its folder, environment, terminal, `--ui`), in a
 process of its own, so nothing of one build outlives it; the worker reports the child's
 exit status, and the caller exits with it. Ctrl+C (or SIGTERM, SIGHUP) on the caller is

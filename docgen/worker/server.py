@@ -174,8 +174,8 @@ class Worker:
         elif not (isinstance(request.get("argv"), list) and all(isinstance(a, str) for a in request["argv"])
                   and isinstance(request.get("cwd"), str) and isinstance(request.get("env"), dict)):
             why = "malformed"
-        elif _command(request["argv"]) != "build":  # the one command a worker runs
-            why = "not build"
+        elif not _runs_here(request["argv"]):
+            why = "not a worker's command"
         if why:
             for fd in fds:
                 os.close(fd)
@@ -254,11 +254,10 @@ class Worker:
         build.conn.close()
 
 
-def _command(argv: list[str]) -> str | None:
-    from docgen.cli import without_ui_flag
+def _runs_here(argv: list[str]) -> bool:
+    from docgen.cli import runs_in_worker, without_ui_flag
 
-    words = without_ui_flag(argv)
-    return words[0] if words else None
+    return runs_in_worker(without_ui_flag(argv))
 
 
 def send_blocking(conn: socket.socket, message: dict) -> None:
