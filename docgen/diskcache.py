@@ -8,10 +8,11 @@ is also kept in memory (bounded)."""
 from __future__ import annotations
 
 import json
-import os
 from collections import OrderedDict
 from pathlib import Path
 from typing import Any, Callable
+
+from docgen.atomicwrite import write_bytes_atomically
 
 
 def folder(namespace: str) -> Path:
@@ -59,7 +60,7 @@ def put(namespace: str, key: str, value: Any) -> None:
     where = folder(namespace)
     _remember(where, key, value)
     data = json.dumps({"key": key, "value": value}, ensure_ascii=False).encode("utf-8")
-    _write(where / key[:2] / f"{key}.json", data)
+    write_bytes_atomically(where / key[:2] / f"{key}.json", data)
 
 
 def get_bytes(namespace: str, key: str) -> bytes | None:
@@ -79,25 +80,7 @@ def put_bytes(namespace: str, key: str, body: bytes) -> None:
     """Stores `body` atomically (not kept in memory: callers hold their own)."""
     import hashlib
 
-    _write(folder(namespace) / key[:2] / f"{key}.bin", hashlib.sha256(body).digest() + body)
-
-
-def _write(path: Path, data: bytes) -> None:
-    """Temporary file + rename; a cache that cannot be written is skipped."""
-    import tempfile
-
-    try:
-        path.parent.mkdir(parents=True, exist_ok=True)
-        fd, tmp = tempfile.mkstemp(dir=path.parent, prefix=".tmp-", suffix=path.suffix)
-        try:
-            with os.fdopen(fd, "wb") as f:
-                f.write(data)
-            os.replace(tmp, path)
-        except BaseException:
-            Path(tmp).unlink(missing_ok=True)
-            raise
-    except OSError:
-        return
+    write_bytes_atomically(folder(namespace) / key[:2] / f"{key}.bin", hashlib.sha256(body).digest() + body)
 
 
 def cached(namespace: str, key: str, compute: Callable[[], Any], load: Callable[[Any], Any],

@@ -70,31 +70,19 @@ def _translations(lang: str, po_mtime: float) -> _gettext.NullTranslations:
     if mo.is_file() and mo.stat().st_mtime >= po_mtime:
         data = mo.read_bytes()
     else:
-        data = _compiled_before(lang)
+        data = _compile_and_keep(lang)
     return _gettext.GNUTranslations(io.BytesIO(data))
 
 
-def _compiled_before(lang: str) -> bytes:
-    """The .mo bytes of the .po as it is now, written beside it (git-ignored, where
+def _compile_and_keep(lang: str) -> bytes:
+    """The .mo bytes of the .po as it is now, also written beside it (git-ignored, where
     `scripts/i18n compile` puts them) for the next command: Babel's import and compile
     cost a command that prints one line half its start-up time. A folder docgen may not
     write to keeps the compile in memory."""
-    import os
-    import tempfile
+    from docgen.atomicwrite import write_bytes_atomically
 
     data = compile_catalog(lang)
-    mo = po_path(lang).with_suffix(".mo")
-    try:
-        fd, tmp = tempfile.mkstemp(dir=mo.parent, prefix=".tmp-", suffix=".mo")
-        try:
-            with os.fdopen(fd, "wb") as f:
-                f.write(data)
-            os.replace(tmp, mo)
-        except BaseException:
-            Path(tmp).unlink(missing_ok=True)
-            raise
-    except OSError:
-        pass
+    write_bytes_atomically(po_path(lang).with_suffix(".mo"), data)
     return data
 
 

@@ -95,7 +95,6 @@ def _say(message: Msg) -> None:
 @dataclass(frozen=True)
 class WorkerStatus:
     running: bool
-    pid: int | None
     message: Msg
 
 
@@ -120,11 +119,11 @@ def _path(settings: Settings) -> Path:
 
 
 def status(settings: Settings | None = None) -> WorkerStatus:
-    answer = _ask(_path(settings or Settings.from_env()), "status")
+    answer = details(settings)
     if not answer:
-        return WorkerStatus(False, None, msg("worker.not-running"))
-    return WorkerStatus(True, answer.get("pid"), msg("worker.running", pid=answer.get("pid"),
-                                                       served=answer.get("served"), running=answer.get("running")))
+        return WorkerStatus(False, msg("worker.not-running"))
+    return WorkerStatus(True, msg("worker.running", pid=answer.get("pid"), served=answer.get("served"),
+                                  running=answer.get("running")))
 
 
 def details(settings: Settings | None = None) -> dict | None:
@@ -146,7 +145,7 @@ def start(timeout: float = START_TIMEOUT) -> WorkerStatus:
                 return st
             return _start(settings, path, timeout)
     except TimeoutError:
-        return WorkerStatus(False, None, msg("worker.lock-timeout", seconds=f"{timeout + 10:.0f}"))
+        return WorkerStatus(False, msg("worker.lock-timeout", seconds=f"{timeout + 10:.0f}"))
 
 
 def _start(settings: Settings, path: Path, timeout: float) -> WorkerStatus:
@@ -160,16 +159,16 @@ def _start(settings: Settings, path: Path, timeout: float) -> WorkerStatus:
         deadline = time.monotonic() + timeout
         while time.monotonic() < deadline:
             if proc.poll() is not None:
-                return WorkerStatus(False, None, msg("worker.exited-at-start", log=str(log)))
+                return WorkerStatus(False, msg("worker.exited-at-start", log=str(log)))
             answer = _ask(path, "status")
             if answer and answer.get("pid") == proc.pid:
-                return WorkerStatus(True, proc.pid, msg("worker.started", pid=proc.pid))
+                return WorkerStatus(True, msg("worker.started", pid=proc.pid))
             time.sleep(0.1)
     except BaseException:  # interrupted while it warms up: never leave it behind
         _end(proc)
         raise
     _end(proc)
-    return WorkerStatus(False, None, msg("worker.start-timeout", seconds=f"{timeout:.0f}", log=str(log)))
+    return WorkerStatus(False, msg("worker.start-timeout", seconds=f"{timeout:.0f}", log=str(log)))
 
 
 def _end(proc: subprocess.Popen) -> None:
@@ -190,12 +189,12 @@ def stop(timeout: float = STOP_TIMEOUT) -> WorkerStatus:
     else:  # a worker warming up (starting, or starting afresh) listens nowhere yet: its record names it
         pid = recorded_pid(record_path(path))
         if pid is None:
-            return WorkerStatus(False, None, msg("worker.was-not-running"))
+            return WorkerStatus(False, msg("worker.was-not-running"))
         os.kill(pid, signal.SIGTERM)
     deadline = time.monotonic() + timeout
     while type(pid) is int and _running(pid) and time.monotonic() < deadline:
         time.sleep(0.05)
-    return WorkerStatus(False, None, msg("worker.stopped"))
+    return WorkerStatus(False, msg("worker.stopped"))
 
 
 def _running(pid: int) -> bool:

@@ -71,7 +71,6 @@ class Build:
 
 @dataclass
 class Worker:
-    settings: Settings
     listener: socket.socket
     path: Path
     ident: dict[str, str]
@@ -380,7 +379,7 @@ def main() -> int:
         seconds = warm_up(settings)
         listener = _bind(path)
         log(f"ready on {path} (warm-up {seconds:.1f} s, pid {os.getpid()})")
-        how = Worker(settings, listener, path, ident, os.stat(path).st_ino).run()
+        how = Worker(listener, path, ident, os.stat(path).st_ino).run()
         if how == "restart":
             os.execv(sys.executable, [sys.executable, "-m", "docgen.worker.server"])
     finally:
